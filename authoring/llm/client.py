@@ -1,0 +1,138 @@
+"""One model call: the openai SDK over HTTP, the one place transient faults are retried."""
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+
+import openai
+from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, stop_after_delay, wait_exponential_jitter
+
+from . import modes
+from .config import Settings
+
+TRANSIENT = (openai.APITimeoutError, openai.APIConnectionError, openai.RateLimitError,
+             openai.InternalServerError, openai.APIResponseValidationError, json.JSONDecodeError)
+
+
+class FatalModelError(RuntimeError):
+    """A fault no retry can fix (bad request, key, permission, unknown model)."""
+
+
+@dataclass
+class Usage:
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    calls: int = 0
+    retries: int = 0
+    seconds: float = 0.0
+
+    def add(self, other: "Usage") -> None:
+        for name in ("prompt_tokens", "completion_tokens", "calls", "retries", "seconds"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    @property
+    def tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+
+@dataclass
+class Reply:
+    text: str | None                    # the schema-shaped JSON text, None when there is none
+    usage: Usage
+    problem: str | None = None          # why this reply cannot be used (truncated, refusal, empty)
+    fault: bool = False                 # the server kept failing: retries are spent, stop asking
+    raw: dict = field(default_factory=dict)
+
+
+def is_transient(exc: BaseException) -> bool:
+    if isinstance(exc, openai.APIStatusError):
+        return exc.status_code in (408, 409, 429) or exc.status_code >= 500
+    return isinstance(exc, TRANSIENT)
+
+
+def _retry_after(exc: BaseException | None) -> float:
+    response = getattr(exc, "response", None)
+    value = response.headers.get("retry-after") if response is not None else None
+    try:
+        return min(60.0, max(0.0, float(value))) if value else 0.0
+    except ValueError:
+        return 0.0
+
+
+class ModelClient:
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.mode = settings.resolved_mode()
+        self.client = openai.AsyncOpenAI(base_url=settings.base_url, api_key=settings.api_key or "not-needed",
+                                         timeout=settings.timeout, max_retries=0)
+        backoff = wait_exponential_jitter(initial=0.5, max=10)
+        self._wait = lambda state: max(backoff(state), _retry_after(state.outcome.exception()))
+
+    async def close(self) -> None:
+        await self.client.close()
+
+    async def complete(self, name: str, messages: list[dict], schema: dict) -> Reply:
+        s = self.settings
+        usage = Usage()
+        started = time.perf_counter()
+        retrying = AsyncRetrying(retry=retry_if_exception(is_transient), wait=self._wait, reraise=True,
+                                 stop=stop_after_attempt(s.retries + 1) | stop_after_delay(s.retry_seconds))
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    usage.calls += 1
+                    response = await self.client.chat.completions.create(
+                        model=s.model, messages=messages, temperature=s.temperature, max_tokens=s.max_tokens,
+                        **modes.request(self.mode, name, schema))
+        except Exception as exc:
+            usage.retries = usage.calls - 1
+            if is_transient(exc):
+                return Reply(None, usage, describe_transient(exc, s) + f" after {usage.calls} tries", fault=True)
+            if isinstance(exc, openai.APIStatusError):
+                raise FatalModelError(self.describe(exc)) from None
+            raise
+        finally:
+            usage.seconds = time.perf_counter() - started
+        usage.retries = usage.calls - 1
+        if response.usage:
+            usage.prompt_tokens = response.usage.prompt_tokens or 0
+            usage.completion_tokens = response.usage.completion_tokens or 0
+        if not response.choices:
+            return Reply(None, usage, "the server returned no choices")
+        choice = response.choices[0]
+        message = choice.message
+        text = modes.payload(self.mode, message)
+        if getattr(message, "refusal", None):
+            return Reply(text, usage, f"the model refused: {message.refusal}")
+        if choice.finish_reason == "length":
+            return Reply(text, usage, f"the output was cut off at max_tokens={s.max_tokens}")
+        if choice.finish_reason == "content_filter":
+            return Reply(text, usage, "the output was stopped by the server's content filter")
+        if not text or not text.strip():
+            return Reply(None, usage, "the model returned empty output")
+        return Reply(text, usage)
+
+    def describe(self, exc: openai.APIStatusError) -> str:
+        hint = {400: "the server rejected the request (is the structured-output mode right? try --mode)",
+                401: "the API key was not accepted (check OPENAI_API_KEY)",
+                403: "the API key may not use this model", 404: "no such model or endpoint (check --model / --base-url)"}
+        detail = ""
+        try:
+            detail = exc.body.get("message", "") if isinstance(exc.body, dict) else str(exc.body or "")
+        except Exception:
+            pass
+        detail = detail.replace(self.settings.api_key, "***") if self.settings.api_key else detail
+        return (f"model server {self.settings.endpoint} answered {exc.status_code} for model "
+                f"{self.settings.model!r}: {hint.get(exc.status_code, 'request failed')}"
+                + (f" ({detail[:300]})" if detail else ""))
+
+
+def describe_transient(exc: BaseException, settings: Settings) -> str:
+    kind = {openai.APITimeoutError: f"no answer within {settings.timeout:g}s",
+            openai.APIConnectionError: "could not connect", openai.RateLimitError: "rate limited (429)"}
+    for cls, text in kind.items():
+        if isinstance(exc, cls):
+            return f"{settings.endpoint}: {text}"
+    status = getattr(exc, "status_code", None)
+    return f"{settings.endpoint}: {'server error ' + str(status) if status else type(exc).__name__}"

@@ -1,0 +1,141 @@
+"""Generate the model-made sections: each one a chain of calls (ask, validate,
+check, re-ask with the failures), all chains at once under one concurrency limit."""
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+from pydantic import ValidationError
+
+from . import prompting
+from .cache import Cache
+from .facts import Facts
+from .llm import ModelClient, Reply, Settings, Usage
+from .sections import Section
+
+Progress = Callable[[str, str], None]
+
+
+@dataclass
+class Result:
+    section: Section
+    body: str | None = None             # rendered Markdown; None when no attempt was usable
+    output: dict | None = None
+    flags: list[dict] = field(default_factory=list)
+    attempts: int = 0
+    cached: int = 0                     # attempts answered from the cache
+    usage: Usage = field(default_factory=Usage)
+    problems: list[str] = field(default_factory=list)  # why attempts were rejected
+    seconds: float = 0.0
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.flags if f["severity"] == "error")
+
+
+def section_flags(facts: Facts, section: Section, body: str) -> list[dict]:
+    """The fact rules run on this section alone (the whole page is checked after assembly)."""
+    from .checks import check_page
+    page = f"# {facts.title} ({facts.year})\n\n## {section.heading}\n{body}\n"
+    return [f.to_json() for f in check_page(facts, page) if f.section == section.id]
+
+
+def _feedback(problem: str | None, flags: list[dict]) -> str:
+    lines = [f"- {problem}"] if problem else []
+    for f in flags:
+        if f["severity"] == "error":
+            held = f" The facts hold: {f['expected']}." if f.get("expected") else ""
+            lines.append(f"- {f['message']} (you wrote: {f['excerpt']!r}).{held}")
+    return ("Your answer has these problems:\n" + "\n".join(lines) +
+            "\nWrite the whole JSON answer again with every problem fixed. Use only the facts given.")
+
+
+class Generator:
+    def __init__(self, facts: Facts, settings: Settings, client: ModelClient, cache: Cache,
+                 progress: Progress = lambda sid, msg: None):
+        self.facts, self.settings, self.client, self.cache = facts, settings, client, cache
+        self.progress = progress
+        self.limit = asyncio.Semaphore(max(1, settings.concurrency))
+        self.backend = f"{client.mode}@{settings.endpoint}"
+
+    async def run(self, sections: list[Section]) -> dict[str, Result]:
+        results = await asyncio.gather(*(self.chain(s) for s in sections))
+        return {r.section.id: r for r in results}
+
+    async def _ask(self, section: Section, messages: list[dict], schema: dict, result: Result) -> Reply:
+        s = self.settings
+        key = Cache.key(model=s.model, backend=self.backend, messages=messages, schema=schema,
+                        temperature=s.temperature, max_tokens=s.max_tokens)
+        hit = self.cache.get(key)
+        if hit is not None:
+            result.cached += 1
+            return Reply(hit["text"], Usage())
+        async with self.limit:
+            reply = await self.client.complete(section.id, messages, schema)
+        if reply.problem is None:
+            self.cache.put(key, {"text": reply.text, "usage": {"prompt_tokens": reply.usage.prompt_tokens,
+                                                               "completion_tokens": reply.usage.completion_tokens}})
+        return reply
+
+    async def chain(self, section: Section) -> Result:
+        facts, s = self.facts, self.settings
+        result = Result(section)
+        started = time.perf_counter()
+        messages = prompting.messages(section, facts)
+        schema = section.schema(facts)
+        best: tuple | None = None
+        self.progress(section.id, "started")
+        while result.attempts < s.attempts and result.usage.tokens < s.section_tokens:
+            result.attempts += 1
+            reply = await self._ask(section, messages, schema, result)
+            result.usage.add(reply.usage)
+            if reply.fault:
+                result.problems.append(f"attempt {result.attempts}: {reply.problem}")
+                break
+            problem, flags = reply.problem, []
+            if problem is None:
+                try:
+                    out = section.validate(facts, reply.text)
+                except (ValidationError, ValueError) as exc:  # JSONDecodeError is a ValueError
+                    problem = _schema_problem(exc)
+                else:
+                    body = section.render(facts, out)
+                    flags = section_flags(facts, section, body)
+                    errors = sum(1 for f in flags if f["severity"] == "error")
+                    if best is None or errors < best[0]:
+                        best = (errors, body, out.model_dump(mode="json"), flags)
+                    if errors == 0:
+                        break
+            if problem:
+                result.problems.append(f"attempt {result.attempts}: {problem}")
+            self.progress(section.id, f"re-asking (attempt {result.attempts} had "
+                                      f"{problem or str(len(flags)) + ' flag(s)'})")
+            messages = messages + [{"role": "assistant", "content": reply.text or ""},
+                                   {"role": "user", "content": _feedback(problem, flags)}]
+        if best is not None:
+            _, result.body, result.output, result.flags = best
+        elif result.usage.tokens >= s.section_tokens:
+            result.problems.append(f"token budget of {s.section_tokens} spent")
+        result.seconds = time.perf_counter() - started  # wall time, waiting for a slot included
+        return result
+
+
+def _schema_problem(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        parts = []
+        for e in exc.errors(include_url=False)[:5]:
+            where = ".".join(str(p) for p in e["loc"]) or "answer"
+            parts.append(f"{where}: {e['msg']}")
+        return "the JSON does not match the schema: " + "; ".join(parts)
+    return f"the JSON does not fit the facts: {exc}"
+
+
+async def generate(facts: Facts, settings: Settings, sections: list[Section], cache: Cache,
+                   progress: Progress = lambda sid, msg: None) -> dict[str, Result]:
+    client = ModelClient(settings)
+    try:
+        return await Generator(facts, settings, client, cache, progress).run(sections)
+    finally:
+        await client.close()

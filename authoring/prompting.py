@@ -1,0 +1,46 @@
+"""Section prompts: Jinja2 templates in prompts/<id>.md.j2, each with a system
+and a user block, rendered with the section's facts inside a delimited data block."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from functools import cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from .facts import Facts
+from .sections import Section
+
+PROMPTS_DIR = Path(os.environ.get("AUTHORING_PROMPTS") or Path(__file__).resolve().parent.parent / "prompts")
+
+
+def facts_json(data) -> str:
+    """JSON with "<" escaped: valid JSON that no fact text can use to close the data block."""
+    return json.dumps(data, indent=1, ensure_ascii=False).replace("<", "\\u003c")
+
+
+@cache
+def _env() -> Environment:
+    env = Environment(loader=FileSystemLoader(PROMPTS_DIR), undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True, autoescape=False)
+    env.filters["facts_json"] = facts_json
+    return env
+
+
+def template_hash(section_id: str) -> str:
+    """Hash of the section's template and every template it extends."""
+    h = hashlib.sha256()
+    for name in (f"{section_id}.md.j2", "_base.md.j2"):
+        h.update((PROMPTS_DIR / name).read_bytes())
+    return h.hexdigest()[:16]
+
+
+SEPARATOR = "\n<<<user>>>\n"  # in _base.md.j2; facts_json escapes "<", so no fact can forge it
+
+
+def messages(section: Section, facts: Facts) -> list[dict]:
+    text = _env().get_template(f"{section.id}.md.j2").render(facts=facts, data=section.data(facts))
+    system, user = text.split(SEPARATOR, 1)
+    return [{"role": "system", "content": system.strip()}, {"role": "user", "content": user.strip()}]

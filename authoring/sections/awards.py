@@ -1,0 +1,13 @@
+from .base import Section
+
+SECTION = Section(
+    id="awards",
+    needs=("awards",),
+    present=lambda f: bool(f.awards),
+    template="""
+{% for a in facts.awards %}
+- {{ a.award }}, {{ a.category }} ({{ a.year }}): {{ a.result }}{% if a.recipient %} ({{ a.recipient }}){% endif %}
+
+{% endfor %}
+""",
+)

@@ -1,0 +1,13 @@
+from .base import Section
+
+SECTION = Section(
+    id="cast",
+    needs=("cast",),
+    present=lambda f: bool(f.cast),
+    template="""
+{% for c in facts.cast %}
+- {{ c.character }} ({{ c.actor }}){% if c.description %}: {{ c.description|sentence }}{% endif %}
+
+{% endfor %}
+""",
+)

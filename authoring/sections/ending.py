@@ -1,0 +1,20 @@
+from typing import Annotated
+
+from pydantic import Field
+
+from .base import Output, Section
+
+
+class Ending(Output):
+    """What happens at the end and what it means: the one place spoilers go."""
+    explanation: Annotated[str, Field(min_length=40, max_length=1500)]
+
+
+SECTION = Section(
+    id="ending",
+    needs=("plot", "cast"),
+    output=Ending,
+    spoilers=True,
+    present=lambda f: bool(f.plot and f.plot.ending),
+    template="{{ out.explanation|sentence }}",
+)

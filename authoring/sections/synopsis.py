@@ -1,0 +1,32 @@
+from typing import Annotated
+
+from pydantic import Field
+
+from .base import Output, Section
+
+
+class Part(Output):
+    heading: Annotated[str, Field(min_length=3, max_length=80)]
+    paragraph: Annotated[str, Field(min_length=40, max_length=1200)]
+
+
+class Synopsis(Output):
+    """The story up to (not including) the ending, in 3-6 headed parts."""
+    parts: Annotated[list[Part], Field(min_length=3, max_length=6)]
+
+
+SECTION = Section(
+    id="synopsis",
+    needs=("plot", "cast"),
+    output=Synopsis,
+    present=lambda f: bool(f.plot and (f.plot.premise or f.plot.beats)),
+    template="""
+{% for p in out.parts %}
+### {{ p.heading|one_line }}
+{{ p.paragraph|sentence }}
+{% if not loop.last %}
+
+{% endif %}
+{% endfor %}
+""",
+)
