@@ -78,20 +78,19 @@ def draft(
     concurrency: Annotated[Optional[int], typer.Option("--concurrency", min=1, help="Model calls in flight.")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Ask the model even when a reply is cached.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Redraft over a hand-edited page (kept in history/).")] = False,
+    config: Annotated[Optional[Path], typer.Option("--config", help="Rule policies (TOML); default ./authoring.toml "
+                                                   "when present.")] = None,
 ) -> None:
     """Draft a page for the seed into OUT/<slug>/ (page.md, page.html, flags.json, manifest.json)."""
     from rich.console import Console
     from .draft import DraftError, make_draft
-    from .llm import FatalModelError, Settings
+    from .llm import FatalModelError
 
     loaded = _load(facts)
     console = Console(stderr=True, highlight=False)
     for w in loaded.warnings:
         console.print(f"[yellow]warning[/] {facts}:{w.line or '?'}: {w.path}: {w.message}", soft_wrap=True)
-    try:
-        settings = Settings.from_env(base_url=base_url, model=model, mode=mode, concurrency=concurrency)
-    except ValueError as exc:
-        raise _err(str(exc)) from None
+    settings = _settings(config, base_url=base_url, model=model, mode=mode, concurrency=concurrency)
     started = time.perf_counter()
     console.print(f"Drafting {loaded.facts.title} ({loaded.facts.year}) with "
                   f"{settings.endpoint if not settings.embedded else 'the embedded model (SmolLM2-135M)'} …")
@@ -109,6 +108,15 @@ def draft(
         raise _err("interrupted; nothing was written", 130) from None
     _summary(console, result, time.perf_counter() - started)
     raise typer.Exit(0)
+
+
+def _settings(config: Path | None, **overrides):
+    from . import policy
+    from .llm import Settings
+    try:
+        return Settings.from_env(policies=policy.load(config), **overrides)
+    except ValueError as exc:  # PolicyError included
+        raise _err(str(exc)) from None
 
 
 def _summary(console, result, seconds: float) -> None:

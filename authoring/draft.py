@@ -1,27 +1,29 @@
-"""The draft folder: what one `authoring draft` leaves for the editor.
+"""The draft folder: what `authoring draft` leaves for the editor, and what
+`authoring regen` changes in it.
 
-    <out>/<slug>/page.md          the page (../shared/spec/page.md)
-    <out>/<slug>/page.html        the review page: Markdown rendered, flags highlighted
-    <out>/<slug>/flags.json       what the checks found on page.md
-    <out>/<slug>/manifest.json    per section: model, backend, hashes, tokens, seconds
+    <out>/<slug>/page.md              the page (../shared/spec/page.md); the editor's to edit
+    <out>/<slug>/page.html            the review page: Markdown rendered, flags highlighted
+    <out>/<slug>/flags.json           what the checks found on page.md
+    <out>/<slug>/manifest.json        per section: model, backend, hashes, tokens, seconds
     <out>/<slug>/sections/<id>.json   each section's validated output and Markdown
+    <out>/<slug>/history/             text that a forced command replaced
+    <out>/<slug>/review.json          the editor's decisions on flags (authoring review)
 """
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import hashlib
 import json
-import shutil
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from . import html, prompting
+from . import html, prompting, review
 from .cache import Cache
-from .facts import Facts
-from .files import write_atomic
+from .editing import edited_sections, replace_sections, sha, split_page
+from .facts import Facts, FactsError, load_facts
+from .files import LockError, locked, write_atomic
 from .llm import Settings
 from .pipeline import Progress, Result, generate
 from .sections import SECTIONS, Section
@@ -31,17 +33,13 @@ class DraftError(Exception):
     """A problem the user can fix; the message says what and how."""
 
 
-def sha(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
 def plan(facts: Facts) -> tuple[list[Section], list[str]]:
     """The sections the facts support, and the ids of those left out for lack of facts."""
     present = [s for s in SECTIONS.values() if s.present(facts)]
     return present, [sid for sid, s in SECTIONS.items() if s not in present]
 
 
-def assemble(facts: Facts, bodies: dict[str, str]) -> str:
+def assemble(facts: Facts, bodies: dict[str, str | None]) -> str:
     parts = [f"# {facts.title} ({facts.year})"]
     for sid, section in SECTIONS.items():
         if bodies.get(sid):
@@ -80,6 +78,15 @@ def endpoint(settings: Settings) -> Iterator[Settings]:
         server.__exit__(None, None, None)
 
 
+@contextmanager
+def draft_lock(folder: Path) -> Iterator[None]:
+    try:
+        with locked(folder):
+            yield
+    except LockError as exc:
+        raise DraftError(str(exc)) from None
+
+
 @dataclass
 class Draft:
     folder: Path
@@ -88,82 +95,197 @@ class Draft:
     manifest: dict
 
 
+def read_manifest(folder: Path) -> dict | None:
+    try:
+        return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        raise DraftError(f"{folder / 'manifest.json'} is unreadable ({exc}); was this folder made by authoring?") from None
+
+
+def open_draft(folder: Path) -> tuple[dict, str]:
+    """The manifest and page.md of an existing draft folder."""
+    if not (folder / "page.md").is_file():
+        raise DraftError(f"{folder} is not a draft folder (no page.md); make one with `authoring draft FACTS.yaml`")
+    manifest = read_manifest(folder)
+    if manifest is None:
+        raise DraftError(f"{folder} has no manifest.json; redraft it with `authoring draft FACTS.yaml --force`")
+    return manifest, (folder / "page.md").read_text(encoding="utf-8")
+
+
+def load_draft_facts(folder: Path, manifest: dict, facts_file: Path | None = None):
+    path = facts_file or Path(manifest.get("facts_path") or manifest.get("facts_file") or "")
+    try:
+        return load_facts(path)
+    except FactsError as exc:
+        raise DraftError(f"the draft's facts seed cannot be used (pass --facts to name another):\n{exc}") from None
+
+
+def history_copy(folder: Path, name: str, text: str) -> Path:
+    stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
+    path = folder / "history" / f"{name}-{stamp}.md"
+    write_atomic(path, text)
+    return path
+
+
 def _guard_hand_edits(folder: Path, force: bool) -> None:
-    """Never overwrite an editor's words silently."""
-    page, manifest = folder / "page.md", folder / "manifest.json"
+    """Never overwrite an editor's words silently; with --force keep them in history/."""
+    page = folder / "page.md"
     if not page.exists():
         return
-    try:
-        written = json.loads(manifest.read_text(encoding="utf-8")).get("page_hash")
-    except (OSError, ValueError):
-        written = None
-    if written == sha(page.read_text(encoding="utf-8")):
+    manifest = read_manifest(folder)
+    text = page.read_text(encoding="utf-8")
+    edited = edited_sections(text, manifest) if manifest else {"page.md": "not written by authoring"}
+    if not edited and manifest.get("page_hash") != sha(text):
+        edited = {"page.md": "edited outside the known sections"}
+    if not edited:
         return
     if not force:
-        raise DraftError(f"{page} was edited by hand (or not written by authoring); nothing was changed. "
-                         "Pass --force to draft it again: the current page is kept in history/.")
-    stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
-    (folder / "history").mkdir(exist_ok=True)
-    shutil.copy2(page, folder / "history" / f"page-{stamp}.md")
+        names = ", ".join(sorted(edited))
+        raise DraftError(f"{page} was edited by hand ({names}); nothing was changed. Regenerate single sections with "
+                         "`authoring regen`, or pass --force to draft it all again (the page is kept in history/).")
+    history_copy(folder, "page", text)
 
 
 def make_draft(facts: Facts, facts_file: str, out_root: Path, settings: Settings, *, use_cache: bool = True,
                force: bool = False, progress: Progress = lambda sid, msg: None) -> Draft:
-    from .checks import check_page
-
+    """Draft one title: start the endpoint if needed, generate, check, write."""
     folder = draft_dir(out_root, facts)
-    _guard_hand_edits(folder, force)
-    present, left_out = plan(facts)
+    with draft_lock(folder):
+        _guard_hand_edits(folder, force)  # before a model server is started for nothing
+        needs_model = any(s.output for s in plan(facts)[0])
+        with (endpoint(settings) if needs_model else nullcontext(settings)) as live:
+            return asyncio.run(draft_async(facts, facts_file, out_root, live, use_cache=use_cache, force=force,
+                                           progress=progress, guarded=True))
+
+
+async def draft_async(facts: Facts, facts_file: str, out_root: Path, settings: Settings, *, use_cache: bool = True,
+                      force: bool = False, progress: Progress = lambda sid, msg: None,
+                      client=None, limit: asyncio.Semaphore | None = None, guarded: bool = False) -> Draft:
+    """Draft one title against a live endpoint; a batch shares one client and limit across titles.
+    A caller that does not hold the draft's lock passes guarded=False (the lock is taken here)."""
+    folder = draft_dir(out_root, facts)
+    with nullcontext() if guarded else draft_lock(folder):
+        if not guarded:
+            _guard_hand_edits(folder, force)
+        present, left_out = plan(facts)
+        results = await _generate(facts, settings, [s for s in present if s.output], out_root, use_cache, progress,
+                                  client, limit)
+        bodies = {s.id: (results[s.id].body if s.output else s.render(facts)) for s in present}
+        page = assemble(facts, bodies)
+        manifest = {"title": facts.title, "year": facts.year, "slug": facts.slug_or_default,
+                    "facts_file": facts_file, "facts_path": str(Path(facts_file).resolve()), "sections": {}}
+        for s in present:
+            manifest["sections"][s.id] = _entry(facts, settings, s, bodies[s.id], results.get(s.id))
+        return _finish(folder, facts, page, manifest, left_out, results)
+
+
+async def _generate(facts, settings, sections, out_root, use_cache, progress, client=None, limit=None):
+    if not sections:
+        return {}
     cache = Cache(out_root.resolve() / ".cache" if use_cache else None)
-    model_sections = [s for s in present if s.output]
-    results: dict[str, Result] = {}
-    if model_sections:
-        with endpoint(settings) as live:
-            results = asyncio.run(generate(facts, live, model_sections, cache, progress))
+    return await generate(facts, settings, sections, cache, progress, client=client, limit=limit)
+
+
+def regenerate(folder: Path, ids: list[str], settings: Settings, *, stale: bool = False, force: bool = False,
+               facts_file: Path | None = None, use_cache: bool = True,
+               progress: Progress = lambda sid, msg: None) -> tuple[Draft, list[str]]:
+    """Regenerate only the named (or stale) sections of a draft; every other section stays byte for byte."""
+    from .editing import stale_sections
+    folder = folder.resolve()
+    with draft_lock(folder):
+        manifest, page = open_draft(folder)
+        loaded = load_draft_facts(folder, manifest, facts_file)
+        facts = loaded.facts
+        unknown = [sid for sid in ids if sid not in SECTIONS]
+        if unknown:
+            raise DraftError(f"unknown section {', '.join(unknown)}; sections are: {', '.join(SECTIONS)}")
+        if stale:
+            ids = list(dict.fromkeys(ids + list(stale_sections(facts, manifest))))
+        if not ids:
+            raise DraftError("nothing to regenerate: name sections, or pass --stale (no section is stale)")
+        present, left_out = plan(facts)
+        present_ids = {s.id for s in present}
+        missing = [sid for sid in ids if sid not in present_ids and sid not in manifest["sections"]]
+        if missing:
+            raise DraftError(f"the facts have nothing for {', '.join(missing)}: such a section is left out")
+        edited = edited_sections(page, manifest)
+        blocked = [sid for sid in ids if sid in edited]
+        if blocked and not force:
+            raise DraftError(f"{', '.join(blocked)} {'was' if len(blocked) == 1 else 'were'} edited by hand; nothing "
+                             "was changed. Pass --force to replace the edit (the old text is kept in history/).")
+        _, chunks = split_page(page, manifest.get("title"))
+        for c in chunks:
+            if c.sid in blocked:
+                history_copy(folder, c.sid, c.text)
+        todo = [SECTIONS[sid] for sid in SECTIONS if sid in ids and sid in present_ids]
+        model_todo = [s for s in todo if s.output]
+        with (endpoint(settings) if model_todo else nullcontext(settings)) as live:
+            results = asyncio.run(_generate(facts, live, model_todo, folder.parent, use_cache, progress))
             settings = live
-    bodies = {s.id: (results[s.id].body if s.output else s.render(facts)) for s in present}
-    page = assemble(facts, bodies)
-    flags = [f.to_json() for f in check_page(facts, page)]
-    manifest = _manifest(facts, facts_file, settings, present, left_out, results, bodies, page)
-    _write(folder, facts, page, flags, manifest, bodies, results)
-    return Draft(folder, page, flags, manifest)
+        bodies: dict[str, str | None] = {s.id: (results[s.id].body if s.output else s.render(facts)) for s in todo}
+        bodies |= {sid: None for sid in ids if sid not in present_ids}  # facts gone: the section goes too
+        page = replace_sections(page, {k: v for k, v in bodies.items() if v is not None or k not in present_ids},
+                                facts.title)
+        for sid, body in bodies.items():
+            if body is None:
+                manifest["sections"].pop(sid, None)
+            else:
+                manifest["sections"][sid] = _entry(facts, settings, SECTIONS[sid], body, results.get(sid))
+        if facts_file:
+            manifest["facts_file"], manifest["facts_path"] = str(facts_file), str(Path(facts_file).resolve())
+        return _finish(folder, facts, page, manifest, left_out, results), [s.id for s in todo]
 
 
-def _manifest(facts, facts_file, settings, present, left_out, results, bodies, page) -> dict:
-    sections = {}
-    totals = {"prompt_tokens": 0, "completion_tokens": 0, "calls": 0, "retries": 0, "attempts": 0}
-    for s in present:
-        entry = {"made_by": s.made_by, "facts_hash": facts.digest(*s.needs), "body_hash": sha(bodies[s.id] or "")}
-        r = results.get(s.id)
-        if r:
-            u = r.usage
-            entry |= {"model": settings.model, "backend": f"{settings.resolved_mode()}@{settings.endpoint}",
-                      "prompt_hash": prompting.template_hash(s.id), "attempts": r.attempts, "cached": r.cached,
-                      "calls": u.calls, "retries": u.retries, "prompt_tokens": u.prompt_tokens,
-                      "completion_tokens": u.completion_tokens, "seconds": round(u.seconds, 2),
-                      "wall_seconds": round(r.seconds, 2),
-                      "status": "failed" if r.body is None else ("flagged" if r.errors else "ok"),
-                      "problems": r.problems}
-            for k in totals:
-                totals[k] += entry.get(k, 0) if k != "calls" else u.calls
-        sections[s.id] = entry
-    cost = None
-    if settings.price_in is not None and settings.price_out is not None:
-        cost = round((totals["prompt_tokens"] * settings.price_in + totals["completion_tokens"] * settings.price_out) / 1e6, 6)
-    return {"title": facts.title, "year": facts.year, "slug": facts.slug_or_default, "facts_file": facts_file,
-            "facts_hash": facts.digest(), "drafted_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-            "model": settings.model if results else None, "endpoint": settings.endpoint if results else None,
-            "sections": sections, "left_out": left_out, "totals": totals, "cost_usd": cost, "page_hash": sha(page)}
+def _entry(facts: Facts, settings: Settings, s: Section, body: str | None, r: Result | None) -> dict:
+    entry = {"made_by": s.made_by, "facts_hash": s.facts_hash(facts), "body_hash": sha(body) if body else None}
+    if r is not None:
+        u = r.usage
+        entry |= {"model": settings.model, "backend": f"{settings.resolved_mode()}@{settings.endpoint}",
+                  "prompt_hash": prompting.template_hash(s.id), "attempts": r.attempts, "cached": r.cached,
+                  "calls": u.calls, "retries": u.retries, "prompt_tokens": u.prompt_tokens,
+                  "completion_tokens": u.completion_tokens, "seconds": round(u.seconds, 2),
+                  "wall_seconds": round(r.seconds, 2), "status": "failed" if body is None else
+                  ("flagged" if r.errors else "ok"), "problems": r.problems,
+                  "cost_usd": _cost(settings, u.prompt_tokens, u.completion_tokens)}
+    return entry
 
 
-def _write(folder: Path, facts: Facts, page: str, flags: list[dict], manifest: dict,
-           bodies: dict[str, str | None], results: dict[str, Result]) -> None:
-    for sid, body in bodies.items():
-        r = results.get(sid)
+def _cost(settings: Settings, prompt_tokens: int, completion_tokens: int) -> float | None:
+    if settings.price_in is None or settings.price_out is None:
+        return None
+    return round((prompt_tokens * settings.price_in + completion_tokens * settings.price_out) / 1e6, 6)
+
+
+def _finish(folder: Path, facts: Facts, page: str, manifest: dict, left_out: list[str],
+            results: dict[str, Result]) -> Draft:
+    """Check the page and write everything that follows from it."""
+    from .checks import check_page
+    flags = [f.to_dict() for f in check_page(facts, page)]
+    totals = {k: 0 for k in ("prompt_tokens", "completion_tokens", "calls", "retries", "attempts")}
+    costs = []
+    for entry in manifest["sections"].values():
+        for k in totals:
+            totals[k] += entry.get(k, 0)
+        if entry.get("cost_usd") is not None:
+            costs.append(entry["cost_usd"])
+    models = sorted({e["model"] for e in manifest["sections"].values() if e.get("model")})
+    manifest |= {"facts_hash": facts.digest(), "drafted_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                 "model": ", ".join(models) or None, "left_out": left_out, "totals": totals,
+                 "cost_usd": round(sum(costs), 6) if costs else None, "page_hash": sha(page)}
+    for sid, r in results.items():
         write_atomic(folder / "sections" / f"{sid}.json", json.dumps(
-            {"id": sid, "heading": SECTIONS[sid].heading, "made_by": SECTIONS[sid].made_by,
-             "output": r.output if r else None, "markdown": body}, indent=2, ensure_ascii=False) + "\n")
-    write_atomic(folder / "flags.json", json.dumps({"flags": flags}, indent=2, ensure_ascii=False) + "\n")
-    write_atomic(folder / "page.html", html.render(page, f"{facts.title} ({facts.year})", flags))
+            {"id": sid, "heading": SECTIONS[sid].heading, "made_by": "model", "output": r.output,
+             "markdown": r.body, "problems": r.problems}, indent=2, ensure_ascii=False) + "\n")
+    for sid, entry in manifest["sections"].items():
+        if entry["made_by"] == "facts":
+            write_atomic(folder / "sections" / f"{sid}.json", json.dumps(
+                {"id": sid, "heading": SECTIONS[sid].heading, "made_by": "facts", "output": None,
+                 "markdown": SECTIONS[sid].render(facts)}, indent=2, ensure_ascii=False) + "\n")
+    for sid in left_out:
+        (folder / "sections" / f"{sid}.json").unlink(missing_ok=True)
+    review.write_flags(folder, facts, page, flags)
     write_atomic(folder / "page.md", page)
     write_atomic(folder / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+    return Draft(folder, page, flags, manifest)

@@ -1,9 +1,13 @@
 """Writing files so that a crash never leaves one half-written."""
 from __future__ import annotations
 
+import fcntl
 import os
 import tempfile
+import time
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 
 def write_atomic(path: Path, text: str | bytes) -> None:
@@ -21,4 +25,34 @@ def write_atomic(path: Path, text: str | bytes) -> None:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
+        raise
+
+
+class LockError(Exception):
+    pass
+
+
+@contextmanager
+def locked(folder: Path, wait: float = 10.0) -> Iterator[None]:
+    """One command at a time on a draft: an exclusive lock on <folder>/.lock.
+    A folder made only to hold the lock is removed again when the command fails."""
+    created = not folder.exists()
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        with open(folder / ".lock", "a+") as handle:
+            deadline = time.monotonic() + wait
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise LockError(f"another authoring command is working on {folder}; "
+                                        "try again when it is done") from None
+                    time.sleep(0.1)
+            yield  # the lock goes with the file handle
+    except BaseException:
+        if created and [p.name for p in folder.iterdir()] == [".lock"]:
+            (folder / ".lock").unlink()
+            folder.rmdir()
         raise

@@ -13,14 +13,15 @@ CSS = """
 body{font:16px/1.55 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;color:#222}
 h1{font-size:1.9rem}h2{margin-top:2rem;border-bottom:1px solid #ddd}
 mark.flag{background:#ffe08a;border-bottom:2px solid #d9a400}mark.flag.error{background:#ffc9c9;border-color:#d33}
-mark.flag.waived{background:#e6e6e6;border-color:#999}
+mark.flag.waived,mark.flag.resolved{background:#e6e6e6;border-color:#999}
+.flags li.waived,.flags li.resolved{color:#777}.flags .id{font-family:monospace;color:#555}
 .flags{border:1px solid #d33;border-radius:6px;padding:.5rem 1rem;background:#fff7f7}
 .flags li{margin:.3rem 0}.flags .sev{font-weight:600;text-transform:uppercase;font-size:.8rem}
 .note{color:#555;font-size:.9rem}
 """
 
 ALLOWED_ATTRS = {"mark": {"class", "id", "title"}, "a": {"href", "title"}, "span": {"class"},
-                 "li": {"id"}, "section": {"class"}, "div": {"class"}}
+                 "li": {"id", "class"}, "section": {"class"}, "div": {"class"}}
 
 
 def _mark_inline(inline: Token, flags: list[tuple[int, dict]]) -> None:
@@ -36,7 +37,8 @@ def _mark_inline(inline: Token, flags: list[tuple[int, dict]]) -> None:
                 children.append(child)
                 continue
             before, _, after = child.content.partition(excerpt)
-            cls = "flag " + ("waived" if flag.get("waived") else flag.get("severity", "warning"))
+            closed = flag.get("status") in ("waived", "resolved")
+            cls = "flag " + (flag["status"] if closed else flag.get("severity", "warning"))
             title = html.escape(flag.get("message", ""), quote=True)
             for text, kind in ((before, "text"), (f'<mark class="{cls}" id="flag-{number}" title="{title}">', "html_inline"),
                                (excerpt, "text"), ("</mark>", "html_inline"), (after, "text")):
@@ -46,6 +48,25 @@ def _mark_inline(inline: Token, flags: list[tuple[int, dict]]) -> None:
                     children.append(token)
             done = True
         inline.children = children
+
+
+def _panel(flags: list[tuple[int, dict]]) -> str:
+    """The list of flags, open ones first, each linking to its highlight."""
+    def item(n: int, f: dict) -> str:
+        status = f.get("status", "open")
+        held = f" The facts hold: {html.escape(f['expected'])}." if f.get("expected") else ""
+        note = f" Note: {html.escape(f['note'])}" if f.get("note") else ""
+        return (f'<li class="{status}"><a href="#flag-{n}"><span class="sev">{html.escape(f.get("severity", ""))}'
+                f'</span></a> <span class="id">{html.escape(f.get("id", ""))}</span> '
+                f'{html.escape(f.get("section") or "page")}, line {f.get("line")}: '
+                f'<q>{html.escape(f.get("excerpt") or "")}</q>: {html.escape(f.get("message", ""))}.{held}'
+                f'{" (" + status + ")" if status != "open" else ""}{note}</li>')
+    open_ = [(n, f) for n, f in flags if f.get("status", "open") == "open"]
+    closed = [(n, f) for n, f in flags if f.get("status", "open") != "open"]
+    out = f'<section class="flags"><h2>Open flags ({len(open_)})</h2><ol>{"".join(item(n, f) for n, f in open_)}</ol>'
+    if closed:
+        out += f'<h3>Decided ({len(closed)})</h3><ul>{"".join(item(n, f) for n, f in closed)}</ul>'
+    return out + "</section>"
 
 
 def render(markdown_text: str, title: str, flags: list[dict] | None = None) -> str:
@@ -59,15 +80,7 @@ def render(markdown_text: str, title: str, flags: list[dict] | None = None) -> s
             if here:
                 _mark_inline(token, here)
     body = md.renderer.render(tokens, md.options, {})
-    panel = ""
-    if flags:
-        items = "".join(
-            f'<li><a href="#flag-{n}"><span class="sev">{html.escape(f.get("severity", ""))}</span></a> '
-            f'{html.escape(f.get("section") or "page")}, line {f.get("line")}: '
-            f'<q>{html.escape(f.get("excerpt") or "")}</q>: {html.escape(f.get("message", ""))}'
-            f'{" (waived)" if f.get("waived") else ""}</li>'
-            for n, f in flags)
-        panel = f'<section class="flags"><h2>Flags ({len(flags)})</h2><ol>{items}</ol></section>'
+    panel = _panel(flags) if flags else ""
     safe = nh3.clean(panel + body, tags=nh3.ALLOWED_TAGS | {"section", "mark"},
                      attributes=ALLOWED_ATTRS | nh3.ALLOWED_ATTRIBUTES,
                      url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")

@@ -9,7 +9,7 @@ from typing import Callable
 
 from pydantic import ValidationError
 
-from . import prompting
+from . import policy, prompting
 from .cache import Cache
 from .facts import Facts
 from .llm import ModelClient, Reply, Settings, Usage
@@ -39,7 +39,7 @@ def section_flags(facts: Facts, section: Section, body: str) -> list[dict]:
     """The fact rules run on this section alone (the whole page is checked after assembly)."""
     from .checks import check_page
     page = f"# {facts.title} ({facts.year})\n\n## {section.heading}\n{body}\n"
-    return [f.to_json() for f in check_page(facts, page) if f.section == section.id]
+    return [f.to_dict() for f in check_page(facts, page) if f.section == section.id]
 
 
 def _feedback(problem: str | None, flags: list[dict]) -> str:
@@ -54,10 +54,10 @@ def _feedback(problem: str | None, flags: list[dict]) -> str:
 
 class Generator:
     def __init__(self, facts: Facts, settings: Settings, client: ModelClient, cache: Cache,
-                 progress: Progress = lambda sid, msg: None):
+                 progress: Progress = lambda sid, msg: None, limit: asyncio.Semaphore | None = None):
         self.facts, self.settings, self.client, self.cache = facts, settings, client, cache
         self.progress = progress
-        self.limit = asyncio.Semaphore(max(1, settings.concurrency))
+        self.limit = limit or asyncio.Semaphore(max(1, settings.concurrency))
         self.backend = f"{client.mode}@{settings.endpoint}"
 
     async def run(self, sections: list[Section]) -> dict[str, Result]:
@@ -79,6 +79,21 @@ class Generator:
                                                                "completion_tokens": reply.usage.completion_tokens}})
         return reply
 
+    def _judge(self, section: Section, out) -> tuple[str, dict, list[dict]]:
+        """Render and check an output, repairing what the `fix` policy may repair."""
+        body, output = section.render(self.facts, out), out.model_dump(mode="json")
+        flags = section_flags(self.facts, section, body)
+        fixable = [f for f in flags if f["severity"] == "error" and policy.action(f["rule"], self.settings.policies) == "fix"]
+        repaired = policy.fix(output, fixable) if fixable else None
+        if repaired is not None:
+            try:
+                out = section.output.model_validate(repaired)
+            except ValidationError:
+                return body, output, flags
+            body, output = section.render(self.facts, out), repaired
+            flags = section_flags(self.facts, section, body)
+        return body, output, flags
+
     async def chain(self, section: Section) -> Result:
         facts, s = self.facts, self.settings
         result = Result(section)
@@ -94,26 +109,26 @@ class Generator:
             if reply.fault:
                 result.problems.append(f"attempt {result.attempts}: {reply.problem}")
                 break
-            problem, flags = reply.problem, []
+            problem, flags, to_reask = reply.problem, [], []
             if problem is None:
                 try:
                     out = section.validate(facts, reply.text)
                 except (ValidationError, ValueError) as exc:  # JSONDecodeError is a ValueError
                     problem = _schema_problem(exc)
                 else:
-                    body = section.render(facts, out)
-                    flags = section_flags(facts, section, body)
-                    errors = sum(1 for f in flags if f["severity"] == "error")
-                    if best is None or errors < best[0]:
-                        best = (errors, body, out.model_dump(mode="json"), flags)
-                    if errors == 0:
+                    body, output, flags = self._judge(section, out)
+                    errors = [f for f in flags if f["severity"] == "error"]
+                    if best is None or len(errors) < best[0]:
+                        best = (len(errors), body, output, flags)
+                    to_reask = [f for f in errors if policy.action(f["rule"], s.policies) != "flag"]
+                    if not to_reask:
                         break
             if problem:
                 result.problems.append(f"attempt {result.attempts}: {problem}")
-            self.progress(section.id, f"re-asking (attempt {result.attempts} had "
-                                      f"{problem or str(len(flags)) + ' flag(s)'})")
+            self.progress(section.id, f"attempt {result.attempts} rejected: "
+                                      f"{problem or str(len(to_reask)) + ' error flag(s)'}")
             messages = messages + [{"role": "assistant", "content": reply.text or ""},
-                                   {"role": "user", "content": _feedback(problem, flags)}]
+                                   {"role": "user", "content": _feedback(problem, to_reask)}]
         if best is not None:
             _, result.body, result.output, result.flags = best
         elif result.usage.tokens >= s.section_tokens:
@@ -133,9 +148,13 @@ def _schema_problem(exc: Exception) -> str:
 
 
 async def generate(facts: Facts, settings: Settings, sections: list[Section], cache: Cache,
-                   progress: Progress = lambda sid, msg: None) -> dict[str, Result]:
-    client = ModelClient(settings)
+                   progress: Progress = lambda sid, msg: None, *, client: ModelClient | None = None,
+                   limit: asyncio.Semaphore | None = None) -> dict[str, Result]:
+    """Run every section's chain. A batch passes its own client and limit, shared by all titles."""
+    own = client is None
+    client = client or ModelClient(settings)
     try:
-        return await Generator(facts, settings, client, cache, progress).run(sections)
+        return await Generator(facts, settings, client, cache, progress, limit).run(sections)
     finally:
-        await client.close()
+        if own:
+            await client.close()

@@ -13,7 +13,12 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from .facts import Facts
 from .sections import Section
 
-PROMPTS_DIR = Path(os.environ.get("AUTHORING_PROMPTS") or Path(__file__).resolve().parent.parent / "prompts")
+DEFAULT_PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
+
+
+def prompts_dir() -> Path:
+    """prompts/ beside the package, or AUTHORING_PROMPTS (an editor's own copy)."""
+    return Path(os.environ.get("AUTHORING_PROMPTS") or DEFAULT_PROMPTS)
 
 
 def facts_json(data) -> str:
@@ -22,8 +27,8 @@ def facts_json(data) -> str:
 
 
 @cache
-def _env() -> Environment:
-    env = Environment(loader=FileSystemLoader(PROMPTS_DIR), undefined=StrictUndefined,
+def _env(folder: Path) -> Environment:
+    env = Environment(loader=FileSystemLoader(folder), undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True, autoescape=False)
     env.filters["facts_json"] = facts_json
     return env
@@ -33,7 +38,7 @@ def template_hash(section_id: str) -> str:
     """Hash of the section's template and every template it extends."""
     h = hashlib.sha256()
     for name in (f"{section_id}.md.j2", "_base.md.j2"):
-        h.update((PROMPTS_DIR / name).read_bytes())
+        h.update((prompts_dir() / name).read_bytes())
     return h.hexdigest()[:16]
 
 
@@ -41,6 +46,6 @@ SEPARATOR = "\n<<<user>>>\n"  # in _base.md.j2; facts_json escapes "<", so no fa
 
 
 def messages(section: Section, facts: Facts) -> list[dict]:
-    text = _env().get_template(f"{section.id}.md.j2").render(facts=facts, data=section.data(facts))
+    text = _env(prompts_dir()).get_template(f"{section.id}.md.j2").render(facts=facts, data=section.data(facts))
     system, user = text.split(SEPARATOR, 1)
     return [{"role": "system", "content": system.strip()}, {"role": "user", "content": user.strip()}]

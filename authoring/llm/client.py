@@ -1,6 +1,7 @@
 """One model call: the openai SDK over HTTP, the one place transient faults are retried."""
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from dataclasses import dataclass, field
@@ -11,8 +12,10 @@ from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, stop
 from . import modes
 from .config import Settings
 
+# TimeoutError: our own deadline on a whole call (a body that drips slowly never
+# trips the SDK's per-read timeout); JSONDecodeError: a 200 whose body is not JSON
 TRANSIENT = (openai.APITimeoutError, openai.APIConnectionError, openai.RateLimitError,
-             openai.InternalServerError, openai.APIResponseValidationError, json.JSONDecodeError)
+             openai.InternalServerError, openai.APIResponseValidationError, json.JSONDecodeError, TimeoutError)
 
 
 class FatalModelError(RuntimeError):
@@ -66,7 +69,7 @@ class ModelClient:
         self.mode = settings.resolved_mode()
         self.client = openai.AsyncOpenAI(base_url=settings.base_url, api_key=settings.api_key or "not-needed",
                                          timeout=settings.timeout, max_retries=0)
-        backoff = wait_exponential_jitter(initial=0.5, max=10)
+        backoff = wait_exponential_jitter(multiplier=0.5, max=10)
         self._wait = lambda state: max(backoff(state), _retry_after(state.outcome.exception()))
 
     async def close(self) -> None:
@@ -82,9 +85,9 @@ class ModelClient:
             async for attempt in retrying:
                 with attempt:
                     usage.calls += 1
-                    response = await self.client.chat.completions.create(
+                    response = await asyncio.wait_for(self.client.chat.completions.create(
                         model=s.model, messages=messages, temperature=s.temperature, max_tokens=s.max_tokens,
-                        **modes.request(self.mode, name, schema))
+                        **modes.request(self.mode, name, schema)), timeout=s.timeout)
         except Exception as exc:
             usage.retries = usage.calls - 1
             if is_transient(exc):
@@ -130,9 +133,12 @@ class ModelClient:
 
 def describe_transient(exc: BaseException, settings: Settings) -> str:
     kind = {openai.APITimeoutError: f"no answer within {settings.timeout:g}s",
+            TimeoutError: f"no complete answer within {settings.timeout:g}s",
             openai.APIConnectionError: "could not connect", openai.RateLimitError: "rate limited (429)"}
     for cls, text in kind.items():
         if isinstance(exc, cls):
             return f"{settings.endpoint}: {text}"
+    if isinstance(exc, (json.JSONDecodeError, openai.APIResponseValidationError)):
+        return f"{settings.endpoint}: the response body was not valid JSON"
     status = getattr(exc, "status_code", None)
     return f"{settings.endpoint}: {'server error ' + str(status) if status else type(exc).__name__}"

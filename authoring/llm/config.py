@@ -25,6 +25,7 @@ class Settings:
     price_in: float | None = None      # USD per 1M prompt tokens, for the cost estimate
     price_out: float | None = None     # USD per 1M completion tokens
     label: str | None = None           # how the endpoint is named when its URL is incidental
+    policies: dict = field(default_factory=dict, hash=False)  # rule pattern -> reask | flag | fix
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
@@ -37,7 +38,9 @@ class Settings:
         }
         for name, var, conv in (("concurrency", "AUTHORING_CONCURRENCY", int), ("timeout", "AUTHORING_TIMEOUT", float),
                                 ("price_in", "AUTHORING_PRICE_IN", float), ("price_out", "AUTHORING_PRICE_OUT", float),
-                                ("attempts", "AUTHORING_ATTEMPTS", int), ("max_tokens", "AUTHORING_MAX_TOKENS", int)):
+                                ("attempts", "AUTHORING_ATTEMPTS", int), ("max_tokens", "AUTHORING_MAX_TOKENS", int),
+                                ("retries", "AUTHORING_RETRIES", int), ("retry_seconds", "AUTHORING_RETRY_SECONDS", float),
+                                ("section_tokens", "AUTHORING_SECTION_TOKENS", int)):
             if env.get(var):
                 try:
                     values[name] = conv(env[var])

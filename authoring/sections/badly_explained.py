@@ -7,7 +7,7 @@ from .base import Output, Section
 
 class BadlyExplained(Output):
     """One deliberately wrong-headed, funny sentence: no names, no spoilers."""
-    sentence: Annotated[str, Field(min_length=20, max_length=300)]
+    sentence: Annotated[str, Field(min_length=15, max_length=300)]
 
 
 SECTION = Section(

@@ -3,6 +3,8 @@ and how it renders to the page's Markdown. One module per section registers one.
 from __future__ import annotations
 
 import copy
+import functools
+import hashlib
 import json
 from dataclasses import dataclass, field
 from typing import Callable
@@ -70,6 +72,17 @@ env.filters.update(money=_money, runtime=_runtime, count=_count, score=_score, j
                    sentence=_sentence, one_line=_one_line)
 
 
+@functools.cache
+def _compiled(template: str):
+    return env.from_string(template)
+
+
+@functools.cache
+def _strict_schema(output: type[Output]) -> dict:
+    from openai import pydantic_function_tool
+    return pydantic_function_tool(output, name=output.__name__)["function"]["parameters"]
+
+
 @dataclass(frozen=True)
 class Section:
     id: str
@@ -97,11 +110,15 @@ class Section:
             data["plot"].pop("ending", None)
         return data
 
+    def facts_hash(self, facts: Facts) -> str:
+        """Hash of exactly the facts this section sees: when it changes, the section is stale."""
+        text = json.dumps(self.data(facts), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
     def schema(self, facts: Facts | None = None) -> dict:
         """The JSON schema the server enforces: all fields required, no extras,
         arrays sized to the facts where the section writes one item per fact."""
-        from openai import pydantic_function_tool
-        schema = copy.deepcopy(pydantic_function_tool(self.output, name=self.id)["function"]["parameters"])
+        schema = copy.deepcopy(_strict_schema(self.output))
         for prop, n in (self.array_sizes(facts) if facts else {}).items():
             schema["properties"][prop]["minItems"] = schema["properties"][prop]["maxItems"] = n
         return schema
@@ -117,4 +134,4 @@ class Section:
         return out
 
     def render(self, facts: Facts, out: Output | None = None) -> str:
-        return env.from_string(self.template).render(facts=facts, out=out).strip()
+        return _compiled(self.template).render(facts=facts, out=out).strip()

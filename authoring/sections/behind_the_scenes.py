@@ -7,7 +7,7 @@ from .base import Output, Section
 
 class BehindTheScenes(Output):
     """Each trivia fact retold as one item, in the facts' order."""
-    items: list[Annotated[str, Field(min_length=20, max_length=400)]]
+    items: list[Annotated[str, Field(min_length=10, max_length=400)]]
 
 
 SECTION = Section(

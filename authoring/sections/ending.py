@@ -7,7 +7,7 @@ from .base import Output, Section
 
 class Ending(Output):
     """What happens at the end and what it means: the one place spoilers go."""
-    explanation: Annotated[str, Field(min_length=40, max_length=1500)]
+    explanation: Annotated[str, Field(min_length=20, max_length=1500)]
 
 
 SECTION = Section(

@@ -6,8 +6,8 @@ from .base import Output, Section
 
 
 class Entry(Output):
-    question: Annotated[str, Field(min_length=8, max_length=150)]
-    answer: Annotated[str, Field(min_length=10, max_length=600)]
+    question: Annotated[str, Field(min_length=5, max_length=150)]
+    answer: Annotated[str, Field(min_length=2, max_length=600)]
 
 
 class Faq(Output):

@@ -4,7 +4,7 @@ from pydantic import Field
 
 from .base import Output, Section
 
-Context = Annotated[str, Field(min_length=10, max_length=200)]
+Context = Annotated[str, Field(min_length=5, max_length=200)]
 
 
 class Quotes(Output):

@@ -8,8 +8,8 @@ from .base import Output, Section
 class Reviews(Output):
     """The model writes the two opinion parts; what critics and audiences said
     is rendered from the facts, so no quote can be invented."""
-    personal_review: Annotated[str, Field(min_length=40, max_length=900)]
-    who_would_enjoy: Annotated[str, Field(min_length=20, max_length=400)]
+    personal_review: Annotated[str, Field(min_length=20, max_length=900)]
+    who_would_enjoy: Annotated[str, Field(min_length=10, max_length=400)]
 
 
 SECTION = Section(

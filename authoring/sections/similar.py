@@ -7,7 +7,7 @@ from .base import Output, Section
 
 class Similar(Output):
     """Why each similar title (from the facts, in order) fits; titles and years are the facts'."""
-    reasons: list[Annotated[str, Field(min_length=15, max_length=300)]]
+    reasons: list[Annotated[str, Field(min_length=10, max_length=300)]]
 
 
 SECTION = Section(

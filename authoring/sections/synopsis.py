@@ -7,7 +7,7 @@ from .base import Output, Section
 
 class Part(Output):
     heading: Annotated[str, Field(min_length=3, max_length=80)]
-    paragraph: Annotated[str, Field(min_length=40, max_length=1200)]
+    paragraph: Annotated[str, Field(min_length=20, max_length=1200)]
 
 
 class Synopsis(Output):

@@ -1,0 +1,380 @@
+"""Awards and source: every award claim (body, category, year, result,
+recipient) must match an award in the facts, and every claim about what the film
+is based on must match based_on (kind, title, author)."""
+from __future__ import annotations
+
+import re
+
+from .context import Ctx
+from .index import AWARD_BODIES, AwardEntry, body_key, cat_tokens
+from .page import Line
+from .text import norm_words, sentence_spans
+
+BODY_NAMES = {
+    "academy": "Academy Award", "golden_globe": "Golden Globe", "bafta": "BAFTA", "emmy": "Emmy",
+    "sag": "Screen Actors Guild Award", "critics_choice": "Critics' Choice Award", "spirit": "Independent Spirit Award",
+    "cannes": "Cannes award", "venice": "Venice award", "berlin": "Berlin award", "saturn": "Saturn Award",
+    "cesar": "Cesar", "goya": "Goya", "grammy": "Grammy", "razzie": "Razzie",
+}
+
+RE_CATEGORY = re.compile(r"\bBest(?:\s+(?:(?:in|of|a|an|the|by|for|and|&)\s+)*(?:[A-Z][\w'-]*|[A-Z]))+")
+RE_RESULT = re.compile(
+    r"(?P<won>\bwon\b|\bwins?\b|\bwinning\b|\bwinners?\b|\bawarded\b|\btook home\b|\btakes home\b|-winning\b|\bvictory\b)"
+    r"|(?P<nom>\bnominated\b|\bnominations?\b|\bnominees?\b|\bnods?\b|\bshortlisted\b|\bup for\b|-nominated\b|"
+    r"\blost\b|\bloses\b|\bdid not win\b|\bdidn't win\b)"
+    r"|(?P<weak>\breceived\b|\breceives\b|\bearned\b|\bearns\b|\bpicked up\b|\bcollected\b|\bclaimed\b|\bscooped\b|"
+    r"\bhonou?red with\b|\bbagged\b|\bgarnered\b)", re.I)
+RE_YEAR = re.compile(r"(?<![\d$.,])(1[89]\d\d|20\d\d)(?![\d,])")
+RE_AWARD_WINNING = re.compile(r"\baward-winning\b|\bprize-winning\b|\bawards? (?:winner|success)", re.I)
+
+KINDS = (r"graphic novel|comic book|short story|stage play|stage musical|video game|tv series|television series|"
+         r"true story|true events|real events|real-life events|fairy tale|novella|novel|memoir|autobiography|"
+         r"biography|book|play|comic|manga|article|essay|poem|musical|opera|story|series|game|podcast|documentary|"
+         r"screenplay|script|source material")
+RE_SRC_A = re.compile(rf"\b(?:based on|adapted from|an adaptation of|adaptation of|adapts|adapting|inspired by|drawn from|"
+                      rf"taken from|on)\s+(?:the\s+|a\s+|an\s+|his\s+|her\s+|their\s+|its\s+)?(?:[\w'-]+\s+){{0,3}}?"
+                      rf"(?P<kind>{KINDS})\b", re.I)
+RE_SRC_B = re.compile(rf"\b(?P<kind>{KINDS})\s+(?P<mid>[^.;]{{0,70}}?)\bby\s+$", re.I)
+RE_SRC_TITLE = re.compile(r"\b(?:based on|adapted from|an adaptation of|adaptation of)\s+(?:the\s+)?[*_\"]?"
+                          r"(?P<t>[A-Z][\w'-]*(?:\s+(?:(?:of|the|and|a|an|in|on|to|for|&)\s+)*[A-Z][\w'-]*)*)")
+RE_SRC_C = re.compile(rf"\b(?:the|a|an|his|her)\s+(?:[\w'-]+\s+){{0,2}}?(?P<kind>{KINDS})\s+(?:that\s+)?(?:the film|the movie|it)"
+                      rf"\s+(?:is|was)\s+(?:based on|adapted from)", re.I)
+RE_SRC_POSS = re.compile(rf"^'s\s+(?:[\w'-]+\s+){{0,2}}?(?P<kind>{KINDS})\b", re.I)
+RE_NEGATED = re.compile(r"\bnot based on\b|\bisn't based on\b|\bwasn't based on\b|\boriginal screenplay\b|"
+                        r"\boriginal story\b|\bnot an adaptation\b|\bnot adapted\b", re.I)
+KIND_OK = {
+    "novel": {"book", "source material"}, "novella": {"book", "source material", "story"},
+    "memoir": {"book", "autobiography", "source material", "true story"},
+    "autobiography": {"book", "memoir", "source material", "true story"},
+    "biography": {"book", "source material", "true story"},
+    "short story": {"story", "source material"}, "play": {"stage play", "source material"},
+    "stage play": {"play", "source material"}, "comic book": {"comic", "source material", "book"},
+    "graphic novel": {"comic", "book", "source material", "novel"}, "manga": {"comic", "source material"},
+    "tv series": {"series", "television series", "source material"},
+    "television series": {"series", "tv series", "source material"},
+    "musical": {"stage musical", "source material"}, "article": {"source material", "story"},
+    "true story": {"true events", "real events", "real-life events", "story"},
+    "video game": {"game", "source material"},
+}
+
+
+def check(ctx: Ctx) -> None:
+    body_alts = [(k, p) for k, p in AWARD_BODIES]
+    known = {k for k, _ in AWARD_BODIES}
+    for a in ctx.facts.awards:
+        k = body_key(a.award)
+        if k not in known:
+            body_alts.append((k, re.escape(a.award)))
+            known.add(k)
+    rx_body = re.compile("|".join(f"(?:{p})" for _, p in body_alts), re.I)
+    cat_alts = sorted({re.escape(a.category) for a in ctx.facts.awards}, key=len, reverse=True)
+    rx_cat_known = re.compile(r"(?<![A-Za-z])(?:" + "|".join(cat_alts) + r")(?![A-Za-z])", re.I) if cat_alts else None
+    from .text import fold
+    titles = [fold(t) for t in ctx.idx.title_strings if t]
+    rx_titles = re.compile(r"(?<![A-Za-z0-9])(?:" + "|".join(re.escape(t) for t in sorted(titles, key=len, reverse=True))
+                           + r")(?![A-Za-z0-9])", re.I) if titles else None
+    for line in ctx.page.lines:
+        if line.kind != "text":
+            continue
+        _awards_line(ctx, line, rx_body, rx_cat_known, rx_titles)
+    _source(ctx)
+
+
+def _body_of(match_text: str) -> str:
+    return body_key(re.sub(r"-(?:winning|nominated|winner|nominee)$", "", match_text, flags=re.I))
+
+
+def _awards_line(ctx: Ctx, line: Line, rx_body: re.Pattern, rx_cat_known, rx_titles) -> None:
+    text = line.folded
+    idx = ctx.idx
+    mentions = ctx.mentions(line)
+
+    def in_person(s, e):
+        return any(m.start <= s and e <= m.end for m in mentions)
+
+    title_spans = [m.span() for m in rx_titles.finditer(text)] if rx_titles else []
+
+    def in_title(s, e):
+        return any(ps <= s and e <= pe for ps, pe in title_spans)
+
+    bodies = [(m.start(), m.end(), _body_of(m.group())) for m in rx_body.finditer(text)
+              if not in_person(m.start(), m.end()) and not in_title(m.start(), m.end())]
+    cats = []
+    for rx in filter(None, (rx_cat_known, RE_CATEGORY)):
+        for m in rx.finditer(text):
+            if any(m.start() < e and s < m.end() for s, e, _ in cats) or in_person(m.start(), m.end()):
+                continue
+            if in_title(m.start(), m.end()):
+                continue
+            cats.append((m.start(), m.end(), m.group()))
+    cats.sort()
+    generic = [m for m in RE_AWARD_WINNING.finditer(text)]
+    if not bodies and not cats and not generic:
+        return
+    awards = idx.awards
+    if not awards:
+        for s, e, _ in bodies:
+            ctx.add("awards.none", "error", line, s, e, "the facts list no awards", None, line.text[s:e])
+        for s, e, _ in cats:
+            if not any(bs <= s < be for bs, be, _ in bodies):
+                ctx.add("awards.none", "error", line, s, e, "the facts list no awards", None, line.text[s:e])
+        for m in generic:
+            ctx.add("awards.none", "error", line, m.start(), m.end(), "the facts list no awards", None, m.group())
+        return
+    sents = sentence_spans(text)
+
+    def sent(pos):
+        for s, e in sents:
+            if s <= pos < e:
+                return s, e
+        return 0, len(text)
+
+    results = [(m.start(), m.end(), "won" if m.group("won") else "nominated" if m.group("nom") else "weak")
+               for m in RE_RESULT.finditer(text)]
+    years = [(m.start(), m.end(), int(m.group(1))) for m in RE_YEAR.finditer(text)]
+    used_bodies = set()
+    for i, (cs, ce, ctext) in enumerate(cats):
+        ss, se = sent(cs)
+        lo = max(ss, cats[i - 1][1] if i else ss)
+        hi = min(se, cats[i + 1][0] if i + 1 < len(cats) else se)
+        # body: last before in the sentence, else first after, else none
+        body = None
+        for bs, be, bk in bodies:
+            if ss <= bs and be <= cs:
+                body = bk
+        if body is None:
+            for bs, be, bk in bodies:
+                if ce <= bs < hi:
+                    body = bk
+                    break
+        for j, (bs, be, bk) in enumerate(bodies):
+            if ss <= bs < se:
+                used_bodies.add(j)
+        # result: nearest before (within segment), else first after
+        res = None
+        for rs, re_, kind in results:
+            if lo <= rs and re_ <= cs:
+                res = (rs, re_, kind)
+        if res is None:
+            for rs, re_, kind in results:
+                if ce <= rs < hi:
+                    res = (rs, re_, kind)
+                    break
+        cands = [a for a in awards if (body is None or a.body == body) and _cat_match(ctext, a)]
+        if not cands:
+            same_cat = [a for a in awards if _cat_match(ctext, a)]
+            bname = BODY_NAMES.get(body, body) if body else "award"
+            held = "; ".join(f"{a.award} {a.category} ({a.year}, {a.result})" for a in awards)
+            if same_cat:
+                msg = f"the {same_cat[0].category} award in the facts is a {same_cat[0].award}, not a {bname}"
+            else:
+                msg = f"the facts hold no {bname} for {ctext}; they list: {held}"
+            ctx.add("awards.unknown", "error", line, cs, ce, msg, None, line.text[cs:ce])
+            continue
+        # year
+        yrs = [y for y in years if lo <= y[0] < hi]
+        if yrs and not any(y[2] in {a.year for a in cands} for y in yrs):
+            ys, ye, yv = min(yrs, key=lambda y: abs(y[0] - ce))
+            exp = str(cands[0].year)
+            ctx.add("awards.year", "error", line, ys, ye,
+                    f"the {cands[0].award} for {cands[0].category} was in {cands[0].year} (ceremony year) in the facts",
+                    exp, str(yv))
+            cands_y = cands
+        else:
+            cands_y = [a for a in cands if not yrs or a.year in {y[2] for y in yrs}] or cands
+        # result
+        if res and res[2] != "weak":
+            if not any(a.result == res[2] for a in cands_y):
+                a = cands_y[0]
+                rs, re_ = res[0], res[1]
+                ctx.add("awards.result", "error", line, rs, re_,
+                        f"the {a.award} for {a.category} ({a.year}) was {a.result} in the facts, not {res[2]}",
+                        a.result, line.text[rs:re_])
+                continue
+        # recipient
+        ppl = [m for m in mentions if lo <= m.start < hi and any(idx.people[j].is_real for j in m.ids)]
+        with_rec = [a for a in cands_y if a.recipients]
+        if ppl and with_rec:
+            near = min(ppl, key=lambda m: abs(m.start - cs))
+            if not any(near.ids & a.recipients for a in with_rec):
+                if any(m.ids & a.recipients for m in ppl for a in with_rec):
+                    continue
+                a = with_rec[0]
+                ctx.add("awards.recipient", "error", line, near.start, near.end,
+                        f"the {a.award} for {a.category} ({a.year}) went to {a.recipient} in the facts",
+                        a.recipient, line.text[near.start:near.end])
+    # body-only claims: "Oscar-winning", "won an Oscar", "an Academy Award nomination"
+    for j, (bs, be, bk) in enumerate(bodies):
+        if j in used_bodies:
+            continue
+        ss, se = sent(bs)
+        of_body = [a for a in awards if a.body == bk]
+        found = line.text[bs:be]
+        if not of_body:
+            held = ", ".join(sorted({a.award for a in awards}))
+            ctx.add("awards.unknown", "error", line, bs, be, f"the facts list no {found}; their awards are {held}",
+                    None, found)
+            continue
+        kind = None
+        near_res = [r for r in results if ss <= r[0] < se]
+        if near_res:
+            r = min(near_res, key=lambda r: abs(r[0] - bs))
+            kind = r[2]
+        if re.search(r"-winning|winner", found, re.I):
+            kind = "won"
+        elif re.search(r"-nominated|nominee", found, re.I):
+            kind = "nominated"
+        ppl = [m for m in mentions if ss <= m.start < se and any(idx.people[x].is_real for x in m.ids)
+               and (bs - m.end <= 70 if m.end <= bs else m.start - be <= 30)]
+        pool = of_body
+        if ppl:
+            m = min(ppl, key=lambda m: (bs - m.end) if m.end <= bs else (m.start - be) + 20)
+            ppl = [m]
+            pool = [a for a in of_body if m.ids & a.recipients]
+            if not pool and not any(m.ids & a.recipients for a in awards):
+                if any(a.recipients for a in of_body) or _named_as_winner(text, m, bs, be):
+                    recips = ", ".join(a.recipient for a in of_body if a.recipient)
+                    ctx.add("awards.recipient", "error", line, m.start, m.end,
+                            f"the facts name {recips or 'no one'} for the {found}", recips or None,
+                            line.text[m.start:m.end])
+                    continue
+                pool = of_body
+            elif not pool:
+                recips = ", ".join(a.recipient for a in of_body if a.recipient)
+                ctx.add("awards.recipient", "error", line, m.start, m.end,
+                        f"the facts name {recips or 'no one'} for the {found}", recips or None,
+                        line.text[m.start:m.end])
+                continue
+        if kind == "won" and not any(a.result == "won" for a in pool):
+            ctx.add("awards.result", "error", line, bs, be,
+                    f"the facts list no {BODY_NAMES.get(bk, found)} win"
+                    + (" for " + line.text[ppl[0].start:ppl[0].end] if ppl else "") + "; only nominations",
+                    "nominated", found)
+    for m in generic:
+        if not any(a.result == "won" for a in awards):
+            ctx.add("awards.result", "error", line, m.start(), m.end(), "the facts list no award wins, only nominations",
+                    None, m.group())
+
+
+def _named_as_winner(text: str, m, bs: int, be: int) -> bool:
+    """A person right next to an award: "X won a BAFTA", "X for a BAFTA", "BAFTA-winning X"."""
+    if m.end <= bs:
+        between = text[m.end:bs]
+        return bool(re.fullmatch(r"(?:'s)?\s*(?:,\s*)?(?:who\s+)?(?:also\s+)?(?:was\s+|is\s+)?(?:\w+\s+)?"
+                                 r"(?:for|won|wins|received|earned|got|took home|nominated for)?\s*(?:an?|the)?\s*", between))
+    between = text[be:m.start]
+    return bool(re.fullmatch(r"\s*(?:winner|nominee|-winning|-nominated)?\s*", between))
+
+
+def _cat_match(page_cat: str, a: AwardEntry) -> bool:
+    p = cat_tokens(page_cat)
+    f = a.cat_tokens
+    if not p:
+        return False
+    if norm_words(page_cat) == norm_words(a.category):
+        return True
+    if not (p <= f or f <= p):
+        return False
+    for key in ("supporting", "actor", "actress", "original", "adapted", "foreign", "animated", "documentary",
+                "short", "director", "picture", "song", "score", "visual", "sound"):
+        if (key in p) != (key in f) and (key in p or key in f):
+            if key in ("actor", "actress") and ("performer" in p or "performer" in f):
+                continue
+            return False
+    return True
+
+
+# ---------------------------------------------------------------- source (based_on)
+
+def _source(ctx: Ctx) -> None:
+    bo = ctx.facts.based_on
+    idx = ctx.idx
+    for line in ctx.page.lines:
+        if line.kind != "text":
+            continue
+        text = line.folded
+        if RE_NEGATED.search(text):
+            continue
+        claims = []  # (kind_s, kind_e, kind, author_mention | None, title_text | None)
+        for m in RE_SRC_A.finditer(text):
+            if m.group(0).lower().startswith("on ") and not re.search(r"\bby\b", text[m.end():m.end() + 60]):
+                continue
+            claims.append([m.start("kind"), m.end("kind"), m.group("kind").lower(), None, None])
+        for m in RE_SRC_TITLE.finditer(text):
+            t = m.group("t")
+            if re.fullmatch(rf"(?i)(?:{KINDS})", t) or any(mn.start <= m.start("t") < mn.end for mn in ctx.mentions(line)):
+                continue
+            if bo is not None and norm_words(t) not in (norm_words(bo.title), norm_words(ctx.facts.title)) \
+                    and not norm_words(t).startswith(norm_words(bo.title)):
+                ctx.add("source.title", "error", line, m.start("t"), m.end("t"),
+                        f"the {bo.kind} is titled {bo.title} in the facts", bo.title, t)
+            elif bo is None:
+                ctx.add("source.none", "error", line, m.start("t"), m.end("t"),
+                        "the facts give no source (no based_on): the film is not an adaptation", None, t)
+        for m in RE_SRC_C.finditer(text):
+            claims.append([m.start("kind"), m.end("kind"), m.group("kind").lower(), None, None])
+        for mn in ctx.mentions(line):
+            bm = RE_SRC_B.search(text[max(0, mn.start - 90):mn.start])
+            if bm:
+                off = max(0, mn.start - 90)
+                ks, ke = off + bm.start("kind"), off + bm.end("kind")
+                kind = bm.group("kind").lower()
+                if kind in ("screenplay", "script", "series", "game", "documentary", "story") and not re.search(
+                        r"based|adapt|source", text):
+                    continue
+                mid = bm.group("mid").strip()
+                title = mid if mid and mid[:1].isupper() else None
+                if re.match(r"(?i)of the same name", mid or ""):
+                    title = ctx.facts.title
+                for c in claims:
+                    if c[0] == ks:
+                        c[3], c[4] = mn, title
+                        break
+                else:
+                    claims.append([ks, ke, kind, mn, title])
+            pm = RE_SRC_POSS.match(text[mn.end:])
+            if pm:
+                ks, ke = mn.end + pm.start("kind"), mn.end + pm.end("kind")
+                kind = pm.group("kind").lower()
+                if not any(c[0] == ks for c in claims) and (re.search(r"based|adapt|source|film|movie", text)):
+                    claims.append([ks, ke, kind, mn, None])
+        if line.section == "faq" and line.sub >= 0 and bo is None:
+            sec = ctx.page.sections[line.sec]
+            q = sec.subsections[line.sub]
+            first = next((ln for ln in q.body if ln.kind == "text"), None)
+            if first is line and re.search(r"based on|adapt", q.line.folded, re.I):
+                ym = re.match(r"^\s*(yes)\b", text[line.body_start:], re.I)
+                if ym and not claims:
+                    s = line.body_start + ym.start(1)
+                    ctx.add("source.none", "error", line, s, s + 3,
+                            "the facts give no source (no based_on): the film is not an adaptation", None, "Yes")
+        for ks, ke, kind, mn, title in claims:
+            kind = re.sub(r"\s+", " ", kind)
+            found = line.text[ks:ke]
+            if kind in ("screenplay", "script", "documentary"):
+                continue
+            if bo is None:
+                ctx.add("source.none", "error", line, ks, ke,
+                        "the facts give no source (no based_on): the film is not an adaptation", None, found)
+                continue
+            fk = bo.kind.lower().strip()
+            if kind != fk and kind not in KIND_OK.get(fk, set()) and kind != "source material":
+                ctx.add("source.kind", "error", line, ks, ke, f"the film is based on a {bo.kind} in the facts",
+                        bo.kind, found)
+            if mn is not None:
+                author = bo.author
+                aid = idx.by_name.get(_fold_name(author)) if author else None
+                if aid is None or aid not in mn.ids:
+                    ctx.add("source.author", "error", line, mn.start, mn.end,
+                            f"the {bo.kind} is by {author} in the facts" if author else "the facts name no author",
+                            author, line.text[mn.start:mn.end])
+            if title and norm_words(title) != norm_words(bo.title) and not norm_words(title).startswith(
+                    norm_words(bo.title)):
+                if not re.match(r"(?i)(?:of the same name|written|penned|published)", title):
+                    ctx.add("source.title", "error", line, ks, ke, f"the {bo.kind} is titled {bo.title} in the facts",
+                            bo.title, title)
+
+
+def _fold_name(name: str) -> str:
+    from .text import fold
+    return fold(name).strip()

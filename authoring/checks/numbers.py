@@ -1,0 +1,829 @@
+"""Numbers: dates, years, running times, money, ratings, counts and any other
+figure, each read in whatever format the page writes it and compared with the
+facts (rounding allowed only to the precision written)."""
+from __future__ import annotations
+
+import re
+
+from .context import Ctx
+from .page import Line
+from .text import DIGITS, MULTIPLIERS, NUMWORDS, ORDINALS, lower_same_len, num_value, sentence_spans, words_value
+
+MONTHS = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
+    "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
+    "oct": 10, "nov": 11, "dec": 12,
+}
+_MON = "(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + ")"
+MONTH_NAME = ["", "January", "February", "March", "April", "May", "June", "July", "August", "September",
+              "October", "November", "December"]
+
+NUMA = rf"(?:{DIGITS}|{NUMWORDS}|an|a|one)"
+
+RE_DATE_MDY = re.compile(rf"\b(?P<mon>{_MON})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})\b")
+RE_DATE_DMY = re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{_MON})\.?,?\s+(?P<y>\d{{4}})\b")
+RE_DATE_ISO = re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b")
+RE_DATE_SLASH = re.compile(r"\b(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<y>\d{4})\b")
+RE_DATE_MY = re.compile(rf"\b(?P<mon>{_MON})\.?,?\s+(?:of\s+)?(?P<y>\d{{4}})\b")
+
+_CUR = r"(?:us\$|usd|c\$|ca\$|a\$|au\$|\$|\u00a3|\u20ac|\u00a5|gbp|eur|cad|aud|jpy|inr|\u20b9)"
+RE_MONEY1 = re.compile(rf"(?P<cur>{_CUR})\s?(?P<num>{DIGITS})(?:\s*(?P<mult>k|mn|mil|million|millions|m|bn|billion|b|thousand)\b)?")
+RE_MONEY2 = re.compile(rf"\b(?P<num>{DIGITS}|{NUMWORDS})\s*(?P<mult>k|m|mn|million|billion|bn|thousand)?\s*"
+                       r"(?P<cur>(?:us |american |canadian |australian )?dollars|usd|euros?|eur|pounds(?: sterling)?|gbp|yen|rupees)\b")
+CUR_CODE = {"$": "USD", "us$": "USD", "usd": "USD", "c$": "CAD", "ca$": "CAD", "cad": "CAD", "a$": "AUD", "au$": "AUD",
+            "aud": "AUD", "\u00a3": "GBP", "gbp": "GBP", "\u20ac": "EUR", "eur": "EUR", "\u00a5": "JPY", "jpy": "JPY",
+            "inr": "INR", "\u20b9": "INR", "dollars": "USD", "us dollars": "USD", "american dollars": "USD",
+            "canadian dollars": "CAD", "australian dollars": "AUD", "euro": "EUR", "euros": "EUR", "pounds": "GBP",
+            "pounds sterling": "GBP", "yen": "JPY", "rupees": "INR"}
+CUR_SYMBOL = {"USD": "$", "GBP": "\u00a3", "EUR": "\u20ac", "JPY": "\u00a5", "CAD": "CA$", "AUD": "A$", "INR": "\u20b9"}
+
+RE_DUR_HM = re.compile(rf"\b(?P<h>{NUMA})\s*(?:h|hr|hrs|hours?)\.?,?\s*(?:and\s+)?(?P<m>{DIGITS}|{NUMWORDS})\s*(?:m|min|mins|minutes?)\b\.?")
+RE_DUR_HALF = re.compile(rf"\b(?P<h>{NUMA})\s+(?:and\s+a\s+half\s+hours?|hours?\s+and\s+a\s+half)\b")
+RE_DUR_H = re.compile(rf"\b(?P<n>{NUMA})\s*-?\s*(?:hours?|hrs?|h)\b(?!-)")
+RE_DUR_M = re.compile(rf"\b(?P<n>{DIGITS}|{NUMWORDS})\s*-?\s*(?:minutes?|mins?|m)\b(?!-)")
+RE_DUR_COLON = re.compile(r"(?<![\d:])(?P<h>[1-4]):(?P<m>[0-5]\d)(?![\d:])(?!\s*(?:am|pm|a\.m|p\.m))")
+RE_DUR_OTHER = re.compile(rf"\b(?P<n>{DIGITS}|{NUMWORDS})\s*-?\s*(?P<u>seconds?|secs?|days?|weeks?|months?|years?|decades?)\b")
+RUNTIME_CTX = re.compile(r"run ?time|running time|runs|length|long\b|lasts|clocks? in|duration|minutes long|feature-length", re.I)
+
+RE_SLASH = re.compile(r"(?<![\d./])(?P<a>\d+(?:\.\d+)?)\s*/\s*(?P<b>\d+)\b(?![/.]\d)")
+RE_OUTOF = re.compile(rf"\b(?P<a>{DIGITS}|{NUMWORDS})(?P<half>\s+and\s+a\s+half)?\s+out\s+of\s+(?P<b>{DIGITS}|{NUMWORDS})\b(?:\s+stars)?")
+RE_STARS = re.compile(rf"\b(?P<a>{DIGITS}|{NUMWORDS})(?P<half>\s+and\s+a\s+half)?[\s-]+stars?\b")
+RE_PERCENT = re.compile(r"(?<![\d.])(?P<a>\d+(?:\.\d+)?)\s*(?:%|percent\b|per cent\b)")
+RE_VOTES = re.compile(rf"(?<![\d.])(?P<a>{DIGITS})\s*(?P<mult>k|m|thousand|million)?\+?\s+(?:user\s+)?(?:votes|ratings|user ratings)\b")
+
+RE_YEAR = re.compile(r"(?<![\d$\u00a3\u20ac.,/:-])(?P<y>1[89]\d\d|20\d\d)(?![\d,])(?!'?s\b)")
+RE_DECADE = re.compile(r"(?<![\d])(?P<y>1[89]\d0|20\d0)'?s\b|(?<=\s)'(?P<yy>\d0)s\b")
+RE_ORD_DIGIT = re.compile(r"\b(?P<n>\d+)(?:st|nd|rd|th)\b")
+RE_ORD_WORD = re.compile(r"\b(?P<w>" + "|".join(sorted(ORDINALS, key=len, reverse=True)) + r")\b(?P<rest>(?:[ -]\w+){0,2})")
+RE_PLAIN = re.compile(rf"(?<![\w.,$\u00a3\u20ac#])(?P<n>{DIGITS})(?P<suf>[a-z]{{1,4}})?(?![\w])")
+RE_WORDS = re.compile(rf"\b(?P<n>{NUMWORDS})\b")
+RE_URL = re.compile(r"https?://\S+|www\.\S+|\]\([^)]*\)")
+
+HEDGE = re.compile(r"(?:about|around|roughly|approximately|approx\.?|nearly|almost|some|over|more than|under|"
+                   r"less than|just over|just under|close to|upwards of|an estimated|estimated|circa|~|in excess of|"
+                   r"above|below|at least|at most|up to)\s*$")
+HEDGE_UP = re.compile(r"(?:over|more than|just over|upwards of|in excess of|above|at least)\s*$")
+HEDGE_DOWN = re.compile(r"(?:nearly|almost|under|less than|just under|below|at most|up to)\s*$")
+
+RATING_KW = [
+    ("imdb", re.compile(r"imdb", re.I)),
+    ("rt", re.compile(r"rotten tomatoes|tomatometer|\brt\b", re.I)),
+    ("mc", re.compile(r"metacritic|metascore", re.I)),
+    ("aud", re.compile(r"audience score|popcornmeter", re.I)),
+]
+
+COUNT_NOUNS = [
+    (re.compile(r"(?:main |principal |central |lead |key |major |credited )?(?:characters|cast members|actors|"
+                r"stars|leads|roles|performers|players)\b"), ("cast",)),
+    (re.compile(r"(?:crew ?members|crewmembers|members of the crew|crew)\b"), ("cast", "crew")),
+    (re.compile(r"(?:(?:oscar|academy award|golden globe|bafta|award)s? )?nominations?\b"), ("nominations",)),
+    (re.compile(r"(?:oscars|academy awards|golden globes|baftas|awards|wins|prizes|trophies|statuettes)\b"),
+     ("wins", "nominations")),
+    (re.compile(r"(?:similar|related|comparable) (?:films|movies|titles|picks)\b|(?:films|movies|titles|picks|"
+                r"recommendations) (?:like|similar)"), ("similar",)),
+    (re.compile(r"(?:memorable |famous |iconic |key )?(?:quotes|lines)\b"), ("quotes",)),
+    (re.compile(r"(?:critics|reviews|reviewers|critic reviews)\b"), ("reviews",)),
+    (re.compile(r"(?:tracks|songs)\b"), ("soundtrack",)),
+    (re.compile(r"genres\b"), ("genres",)),
+    (re.compile(r"(?:writers|screenwriters)\b"), ("writers",)),
+    (re.compile(r"directors\b"), ("directors",)),
+    (re.compile(r"countries\b"), ("countries",)),
+    (re.compile(r"languages\b"), ("languages",)),
+    (re.compile(r"(?:streaming )?(?:platforms|services|streamers)\b"), ("where_to_watch",)),
+    (re.compile(r"(?:filming )?locations\b"), ("locations",)),
+    (re.compile(r"(?:content )?warnings\b"), ("warnings",)),
+]
+PERSON_NOUNS = re.compile(r"(?:people|persons|men|women|lovers|friends|strangers|souls|siblings|brothers|sisters|"
+                          r"kids|children|partners|outsiders|misfits|addicts|characters|survivors|heroes|protagonists|"
+                          r"of them|of us|together)\b")
+PRONOUN_BEFORE = re.compile(r"(?:\bthe|\bthese|\bthose|\ball|\bother|\bour)\s+$")
+ORD_RANKISH = re.compile(r"^[ -](?:in command|place|highest|largest|biggest|most|best|-?grossing|time|film|feature|"
+                         r"collaboration|installment|instalment|sequel|entry|season|week|weekend|consecutive|straight|"
+                         r"nomination|win|oscar|award)")
+
+
+def _blank(work: list[str], s: int, e: int) -> None:
+    for i in range(s, e):
+        work[i] = " "
+
+
+class NumberScan:
+    """Scans one line; `work` is the lower-cased line with handled spans blanked."""
+
+    def __init__(self, ctx: Ctx, line: Line):
+        self.ctx = ctx
+        self.idx = ctx.idx
+        self.f = ctx.facts
+        self.line = line
+        low = lower_same_len(line.folded)
+        self.low = low
+        work = list(low)
+        for m in ctx.mentions(line):
+            _blank(work, m.start, m.end)
+        for s, e in ctx.phrases(line):
+            if any(c.isdigit() for c in low[s:e]):
+                _blank(work, s, e)
+        for m in RE_URL.finditer(low):
+            _blank(work, m.start(), m.end())
+        lm = re.match(r"^\s*\d{1,3}[.)]\s", low)
+        if lm:
+            _blank(work, 0, lm.end())
+        self.work = work
+        self.sentences = sentence_spans(line.folded)
+        self.handled: list[tuple[int, int]] = []
+
+    # -- helpers
+    def text(self) -> str:
+        return "".join(self.work)
+
+    def take(self, s: int, e: int) -> None:
+        _blank(self.work, s, e)
+        self.handled.append((s, e))
+
+    def sentence_of(self, pos: int) -> tuple[int, int]:
+        for s, e in self.sentences:
+            if s <= pos < e:
+                return s, e
+        return 0, len(self.low)
+
+    def before(self, pos: int, limit: int = 60) -> str:
+        s, _ = self.sentence_of(pos)
+        prev = max([e for _, e in self.handled if e <= pos] + [s, pos - limit])
+        return self.low[prev:pos]
+
+    def after(self, pos: int, limit: int = 40) -> str:
+        _, e = self.sentence_of(pos)
+        nxt = min([s for s, _ in self.handled if s >= pos] + [e, pos + limit])
+        return self.low[pos:nxt]
+
+    def flag(self, rule: str, s: int, e: int, message: str, expected=None, found=None, severity="error"):
+        self.ctx.add(rule, severity, self.line, s, e, message, expected, found)
+
+    def hedge(self, pos: int) -> str | None:
+        b = self.low[max(0, pos - 25):pos]
+        if HEDGE_UP.search(b):
+            return "up"
+        if HEDGE_DOWN.search(b):
+            return "down"
+        if HEDGE.search(b):
+            return "any"
+        return None
+
+    # -- the scan
+    def run(self) -> None:
+        self.dates()
+        self.money()
+        self.votes()
+        self.durations()
+        self.ratings()
+        self.years()
+        self.ordinals()
+        self.plain()
+
+    # ---------------------------------------------------------------- dates
+    def dates(self) -> None:
+        rd = self.f.release_date
+        for rx, kind in ((RE_DATE_MDY, "mdy"), (RE_DATE_DMY, "dmy"), (RE_DATE_ISO, "iso"), (RE_DATE_SLASH, "slash"),
+                         (RE_DATE_MY, "my")):
+            for m in list(rx.finditer(self.text())):
+                s, e = m.span()
+                y = int(m.group("y"))
+                if kind in ("mdy", "dmy"):
+                    cands = [(y, MONTHS[m.group("mon")], int(m.group("d")))]
+                elif kind == "iso":
+                    cands = [(y, int(m.group("m")), int(m.group("d")))]
+                elif kind == "slash":
+                    a, b = int(m.group("a")), int(m.group("b"))
+                    cands = [(y, a, b), (y, b, a)]
+                else:
+                    cands = [(y, MONTHS[m.group("mon")], None)]
+                self.take(s, e)
+                found = self.line.text[s:e]
+                if rd and any(c[0] == rd.year and c[1] == rd.month and (c[2] is None or c[2] == rd.day) for c in cands):
+                    continue
+                if self._date_in_text(cands):
+                    continue
+                if rd:
+                    exp = self._fmt_date(rd, kind)
+                    self.flag("numbers.release_date", s, e, f"the release date is {rd.isoformat()} ({exp}) in the facts",
+                              exp, found)
+                else:
+                    self.flag("numbers.unsupported", s, e,
+                              f"the facts give no release date (only the release year, {self.f.year})", None, found)
+
+    def _date_in_text(self, cands) -> bool:
+        text = self.idx.fact_text_norm
+        for y, mo, d in cands:
+            if not 1 <= mo <= 12:
+                continue
+            name = MONTH_NAME[mo].lower()
+            pats = [f"{name} {d}, {y}", f"{d} {name} {y}", f"{y}-{mo:02d}-{d:02d}"] if d else [f"{name} {y}"]
+            if any(p in text for p in pats):
+                return True
+        return False
+
+    @staticmethod
+    def _fmt_date(rd, kind: str) -> str:
+        if kind == "iso":
+            return rd.isoformat()
+        if kind == "dmy":
+            return f"{rd.day} {MONTH_NAME[rd.month]} {rd.year}"
+        if kind == "my":
+            return f"{MONTH_NAME[rd.month]} {rd.year}"
+        return f"{MONTH_NAME[rd.month]} {rd.day}, {rd.year}"
+
+    # ---------------------------------------------------------------- money
+    def money(self) -> None:
+        matches = []
+        for rx in (RE_MONEY1, RE_MONEY2):
+            for m in rx.finditer(self.text()):
+                if not any(m.start() < e and s < m.end() for s, e, _ in matches):
+                    matches.append((m.start(), m.end(), m))
+        matches.sort()
+        for s, e, m in matches:
+            self.handled.append((s, e))
+        self._money_spans = []
+        for s, e, m in matches:
+            imm = re.match(r"[^,;.]*?(?=,|;|\.\s|\.$|\s+and\s|\s+but\s|\s+while\s|$)", self.low[e:e + 40])
+            self._money_spans.append((s, e, e + (imm.end() if imm else 0)))
+        for s, e, m in matches:
+            _blank(self.work, s, e)
+            num = m.group("num")
+            v = num_value(num)
+            if v is None:
+                continue
+            mult = MULTIPLIERS.get((m.group("mult") or "").lower(), 1.0)
+            w = v * mult
+            hedge = self.hedge(s)
+            if num[0].isdigit():
+                prec = _precision(num, hedge) * mult
+            else:
+                prec = _word_precision(w)
+            self._check_money(s, e, w, prec, hedge, (m.group("cur") or "").lower().strip())
+
+    def _check_money(self, s: int, e: int, w: float, prec: float, hedge: str | None, cur: str) -> None:
+        found = self.line.text[s:e]
+        bo = self.f.box_office
+        fields = {}
+        if bo:
+            if bo.budget is not None:
+                fields["budget"] = bo.budget
+            if bo.domestic_gross is not None:
+                fields["domestic gross"] = bo.domestic_gross
+            if bo.worldwide_gross is not None:
+                fields["worldwide gross"] = bo.worldwide_gross
+            if bo.domestic_gross and bo.worldwide_gross and bo.worldwide_gross > bo.domestic_gross:
+                fields["international gross"] = bo.worldwide_gross - bo.domestic_gross
+        code = CUR_CODE.get(cur, None)
+        fcur = bo.currency if bo else "USD"
+        if code and bo and code != fcur and not (cur == "$" and fcur in ("CAD", "AUD")):
+            self.flag("numbers.money", s, e, f"box-office figures are in {fcur} in the facts, not {code}", fcur, found)
+            return
+        field = self._money_field(s, e)
+        ok_fields = [k for k, v in fields.items() if _close(v, w, prec, hedge)]
+        if field and field in fields:
+            if field in ok_fields:
+                self.ctx.claims.append((field, w, prec, self.line, s, e))
+                return
+            if any(_close(v, w, prec, hedge) for v in self.idx.text_numbers if v >= 100):
+                return
+            exp = _fmt_money(fields[field], found, fcur)
+            self.flag("numbers.money", s, e, f"the {field} is {fcur} {fields[field]:,} ({exp}) in the facts", exp, found)
+            return
+        if ok_fields or any(_close(v, w, prec, hedge) for v in self.idx.text_numbers if v >= 100):
+            return
+        if field:
+            self.flag("numbers.money", s, e, f"the facts give no {field}", None, found)
+            return
+        if fields:
+            held = "; ".join(f"{k} {fcur} {v:,}" for k, v in fields.items() if k != "international gross")
+            self.flag("numbers.money", s, e, f"no figure in the facts is {found}; they hold {held}", None, found)
+        else:
+            self.flag("numbers.money", s, e, "the facts give no box-office or money figures", None, found)
+
+    _MONEY_KW = [
+        ("budget", re.compile(r"budget|made for|made on|cost|costing|financed|shot for|produced for|price tag")),
+        ("domestic gross", re.compile(r"domestic|north america|north american|\bu\.?s\.?\b|united states|us and canada|"
+                                      r"stateside|in america|american box office|home market")),
+        ("worldwide gross", re.compile(r"worldwide|world-wide|global|globally|around the world|total gross|in total|overall")),
+        ("international gross", re.compile(r"international|overseas|foreign|outside (?:the us|north america)")),
+    ]
+
+    def _money_field(self, s: int, e: int) -> str | None:
+        imm_end = next((ie for ms, me, ie in self._money_spans if ms == s), e)
+        imm = self.low[e:imm_end]
+        best, best_pos = None, 10 ** 6
+        for name, rx in self._MONEY_KW:
+            m = rx.search(imm)
+            if m and m.start() < best_pos:
+                best, best_pos = name, m.start()
+        if best:
+            return best
+        ss, _ = self.sentence_of(s)
+        start = max([ie for ms, me, ie in self._money_spans if me <= s] + [ss, s - 60])
+        b = self.low[start:s]
+        best, best_pos = None, -1
+        for name, rx in self._MONEY_KW:
+            for m in rx.finditer(b):
+                if m.start() > best_pos:
+                    best, best_pos = name, m.start()
+        return best
+
+    # ---------------------------------------------------------------- durations
+    def durations(self) -> None:
+        rt = self.f.runtime_minutes
+        text = self.text()
+        for m in list(RE_DUR_HM.finditer(text)):
+            h = _numa(m.group("h"))
+            mm = num_value(m.group("m"))
+            if h is None or mm is None:
+                continue
+            self.take(*m.span())
+            self._check_duration(m.start(), m.end(), h * 60 + mm, 1.0, runtime_like=True, style="hm")
+        for m in list(RE_DUR_HALF.finditer(self.text())):
+            h = _numa(m.group("h"))
+            if h is None:
+                continue
+            self.take(*m.span())
+            self._check_duration(m.start(), m.end(), h * 60 + 30, 30.0, runtime_like=True, style="h")
+        for m in list(RE_DUR_H.finditer(self.text())):
+            h = _numa(m.group("n"))
+            if h is None:
+                continue
+            self.take(*m.span())
+            n = m.group("n")
+            prec = 60.0 * (_precision(n, "any") if n[0].isdigit() else 1.0)
+            if self.hedge(m.start()):
+                prec *= 2
+            self._check_duration(m.start(), m.end(), h * 60, prec, runtime_like=True, style="h", unit_value=(h, "hour"))
+        if rt and RUNTIME_CTX.search(self.low):
+            for m in list(RE_DUR_COLON.finditer(self.text())):
+                self.take(*m.span())
+                self._check_duration(m.start(), m.end(), int(m.group("h")) * 60 + int(m.group("m")), 1.0,
+                                     runtime_like=True, style="colon")
+        for m in list(RE_DUR_M.finditer(self.text())):
+            v = num_value(m.group("n"))
+            if v is None:
+                continue
+            self.take(*m.span())
+            hedge = self.hedge(m.start())
+            prec = _precision(m.group("n"), hedge) if m.group("n")[0].isdigit() else 1.0
+            self._check_duration(m.start(), m.end(), v, prec, runtime_like=v >= 45, style="m", unit_value=(v, "minute"))
+        for m in list(RE_DUR_OTHER.finditer(self.text())):
+            v = num_value(m.group("n"))
+            if v is None:
+                continue
+            self.take(*m.span())
+            unit = m.group("u").rstrip("s")
+            unit = {"sec": "second"}.get(unit, unit)
+            if (v, unit) in self.idx.text_durations or v in self.idx.text_numbers:
+                continue
+            if unit == "year" and v in self.idx.number_set:
+                continue
+            found = self.line.text[m.start():m.end()]
+            self.flag("numbers.unsupported", m.start(), m.end(), f"the facts mention no {found}", None, found)
+
+    def _check_duration(self, s: int, e: int, minutes: float, prec: float, runtime_like: bool, style: str,
+                        unit_value: tuple[float, str] | None = None) -> None:
+        rt = self.f.runtime_minutes
+        found = self.line.text[s:e]
+        if rt and abs(rt - minutes) <= prec / 2 + 1e-9:
+            self.ctx.claims.append(("runtime", minutes, prec, self.line, s, e))
+            return
+        ctx_rt = bool(RUNTIME_CTX.search(self.before(s, 80) + " " + self.after(e, 30))) or self.line.section == "overview"
+        if unit_value and not ctx_rt:
+            v, unit = unit_value
+            if (v, unit) in self.idx.text_durations or (v in self.idx.text_numbers and not runtime_like):
+                return
+            if (v, unit) in self.idx.text_durations:
+                return
+        if not (ctx_rt or runtime_like):
+            if unit_value and unit_value[0] in self.idx.text_numbers:
+                return
+            self.flag("numbers.unsupported", s, e, f"the facts mention no {found}", None, found)
+            return
+        if unit_value and unit_value in self.idx.text_durations:
+            return
+        if not rt:
+            self.flag("numbers.runtime", s, e, "the facts give no runtime", None, found)
+            return
+        exp = _fmt_runtime(rt, style, found)
+        self.flag("numbers.runtime", s, e, f"runtime is {rt} minutes ({_fmt_runtime(rt, 'hm', '')}) in the facts",
+                  exp, found)
+
+    # ---------------------------------------------------------------- ratings
+    def _rating_ctx(self, s: int, e: int) -> str | None:
+        b = self.before(s, 40)
+        best, pos = None, -1
+        for key, rx in RATING_KW:
+            for m in rx.finditer(b):
+                if m.start() > pos:
+                    best, pos = key, m.start()
+        if best:
+            return best
+        a = self.after(e, 30)
+        for key, rx in RATING_KW:
+            m = rx.search(a)
+            if m and re.match(r"^[\s:,]*(?:on|from|at|with|in|by)?\s*(?:the\s+)?$", a[:m.start()]):
+                return key
+        return None
+
+    def _critic_rating_ok(self, a: float, b: float) -> bool:
+        for r in self.f.reviews:
+            if r.rating:
+                rm = re.match(r"^\s*(\d+(?:\.\d+)?)\s*(?:/|out of)\s*(\d+)", r.rating)
+                if rm and abs(float(rm.group(1)) - a) < 1e-9 and abs(float(rm.group(2)) - b) < 1e-9:
+                    return True
+                stars = r.rating.count("\u2605") + 0.5 * r.rating.count("\u00bd")
+                if stars and abs(stars - a) < 1e-9 and b in (4, 5):
+                    return True
+        return False
+
+    def _score(self, key: str):
+        r = self.f.ratings
+        if not r:
+            return None
+        obj = {"imdb": r.imdb, "rt": r.rotten_tomatoes, "mc": r.metacritic}.get(key)
+        return obj.score if obj is not None else None
+
+    def _check_rating(self, s: int, e: int, key: str | None, a: float, scale: float | None, prec: float) -> None:
+        found = self.line.text[s:e]
+        names = {"imdb": "IMDb score", "rt": "Rotten Tomatoes score", "mc": "Metacritic score", "aud": "audience score"}
+        if key == "aud":
+            self.flag("numbers.rating", s, e, "the facts give no audience score", None, found)
+            return
+        if key:
+            score = self._score(key)
+            if score is None:
+                self.flag("numbers.rating", s, e, f"the facts give no {names[key]}", None, found)
+                return
+            target = score
+            if key == "imdb" and scale == 100:
+                target = score * 10
+            if key in ("rt", "mc") and scale == 10:
+                target = score / 10
+            if abs(target - a) <= prec / 2 + 1e-9:
+                return
+            exp = _fmt_num(score) + ("/10" if key == "imdb" else "%" if key == "rt" else "")
+            self.flag("numbers.rating", s, e, f"the {names[key]} is {_fmt_num(score)} in the facts", exp, found)
+            return
+        # no keyword: any rating of the facts at that scale
+        cands = []
+        for k in ("imdb", "rt", "mc"):
+            sc = self._score(k)
+            if sc is None:
+                continue
+            natural = 10 if k == "imdb" else 100
+            if scale in (None, natural):
+                cands.append(sc)
+        if any(abs(c - a) <= prec / 2 + 1e-9 for c in cands):
+            return
+        if scale and self._critic_rating_ok(a, scale):
+            return
+        if a in self.idx.text_numbers:
+            return
+        held = []
+        r = self.f.ratings
+        if r and r.imdb:
+            held.append(f"IMDb {_fmt_num(r.imdb.score)}/10")
+        if r and r.rotten_tomatoes:
+            held.append(f"Rotten Tomatoes {_fmt_num(r.rotten_tomatoes.score)}%")
+        if r and r.metacritic:
+            held.append(f"Metacritic {_fmt_num(r.metacritic.score)}")
+        msg = "no rating in the facts is " + found + ("; they hold " + ", ".join(held) if held else "")
+        self.flag("numbers.rating", s, e, msg, None, found)
+
+    def votes(self) -> None:
+        for m in list(RE_VOTES.finditer(self.text())):
+            s, e = m.span()
+            self.take(s, e)
+            v = num_value(m.group("a"))
+            mult = MULTIPLIERS.get((m.group("mult") or "").lower(), 1.0)
+            w = v * mult
+            prec = _precision(m.group("a"), self.hedge(s)) * mult
+            votes = self.f.ratings.imdb.votes if self.f.ratings and self.f.ratings.imdb else None
+            found = self.line.text[s:e]
+            if votes is None:
+                self.flag("numbers.rating", s, e, "the facts give no vote count", None, found)
+            elif not _close(votes, w, prec, "up" if "+" in found else None):
+                self.flag("numbers.rating", s, e, f"IMDb votes are {votes:,} in the facts", _fmt_votes(votes, found), found)
+
+    def ratings(self) -> None:
+        for m in list(RE_SLASH.finditer(self.text())):
+            s, e = m.span()
+            a, b = float(m.group("a")), float(m.group("b"))
+            key = self._rating_ctx(s, e)
+            if b not in (4, 5, 10, 100) and not key:
+                continue
+            self.take(s, e)
+            if not key and self._critic_near(s) and self._critic_rating_ok(a, b):
+                continue
+            self._check_rating(s, e, key, a, b, _precision(m.group("a"), None))
+        for rx in (RE_OUTOF, RE_STARS):
+            for m in list(rx.finditer(self.text())):
+                s, e = m.span()
+                a = num_value(m.group("a"))
+                if a is None:
+                    continue
+                if m.group("half"):
+                    a += 0.5
+                b = num_value(m.group("b")) if "b" in m.groupdict() and m.group("b") else None
+                self.take(s, e)
+                key = self._rating_ctx(s, e)
+                if b is None:
+                    if self._critic_rating_ok(a, 4) or self._critic_rating_ok(a, 5):
+                        continue
+                    found = self.line.text[s:e]
+                    self.flag("numbers.rating", s, e, "no critic's rating in the facts is " + found, None, found)
+                    continue
+                if not key and self._critic_rating_ok(a, b):
+                    continue
+                self._check_rating(s, e, key, a, b, _precision(m.group("a"), None) if m.group("a")[0].isdigit() else 1)
+        for m in list(RE_PERCENT.finditer(self.text())):
+            s, e = m.span()
+            self.take(s, e)
+            key = self._rating_ctx(s, e)
+            a = float(m.group("a"))
+            if key is None:
+                score_ok = any(self._score(k) is not None and abs(self._score(k) - a) < 0.5 for k in ("rt", "mc"))
+                if score_ok or a in self.idx.text_numbers:
+                    continue
+                found = self.line.text[s:e]
+                self.flag("numbers.unsupported", s, e, f"no percentage in the facts is {found}", None, found)
+                continue
+            self._check_rating(s, e, key, a, 100 if key != "imdb" else 100, _precision(m.group("a"), None))
+
+    def _critic_near(self, pos: int) -> bool:
+        for mn in self.ctx.mentions(self.line):
+            if mn.end <= pos and any("critic" in self.idx.people[i].kinds for i in mn.ids):
+                return True
+        return False
+
+    # ---------------------------------------------------------------- years
+    def years(self) -> None:
+        f = self.f
+        for m in list(RE_DECADE.finditer(self.text())):
+            s, e = m.span()
+            self.take(s, e)
+            if m.group("y"):
+                dec = int(m.group("y"))
+            else:
+                yy = int(m.group("yy"))
+                dec = (1900 if yy >= 20 else 2000) + yy
+            if any(dec <= y < dec + 10 for y in self.idx.year_set) or dec in self.idx.text_numbers:
+                continue
+            found = self.line.text[s:e]
+            self.flag("numbers.year", s, e, f"the facts give no year in the {found}", None, found)
+        for m in list(RE_YEAR.finditer(self.text())):
+            s, e = m.span()
+            y = int(m.group("y"))
+            self.take(s, e)
+            found = self.line.text[s:e]
+            title_year = self._title_before(s)
+            if title_year is not None:
+                t, ty = title_year
+                if ty is None or ty == y:
+                    if ty is None and y not in self.idx.year_set:
+                        self.flag("numbers.year", s, e, f"the facts give no year for {t}", None, found)
+                    continue
+                self.flag("numbers.year", s, e, f"{t} is from {ty} in the facts", str(ty), found)
+                continue
+            b = self.before(s, 80)
+            if re.search(r"releas|premiere|came out|opened in|debut|hit (?:theaters|theatres|cinemas)", b):
+                ok = {f.year} | ({f.release_date.year} if f.release_date else set())
+                if y in ok:
+                    continue
+                self.flag("numbers.year", s, e, f"the release year is {f.year} in the facts", str(f.year), found)
+                continue
+            if y in self.idx.year_set:
+                continue
+            held = sorted(self.idx.year_set)
+            self.flag("numbers.year", s, e,
+                      f"{y} is not a year in the facts (release {f.year}"
+                      + (f"; other years: {', '.join(map(str, [h for h in held if h != f.year]))}" if len(held) > 1 else "")
+                      + ")", None, found)
+
+    def _title_before(self, pos: int):
+        head = self.low[:pos].rstrip()
+        if not head.endswith("("):
+            head2 = head.rstrip(",")
+            if head2 == head:
+                return None
+            head = head2
+        else:
+            head = head[:-1]
+        head = head.rstrip().rstrip("*_").rstrip()
+        best = None
+        for t, y in self.idx.titles.items():
+            if head.endswith(t) and (len(head) == len(t) or not head[-len(t) - 1].isalnum()):
+                if best is None or len(t) > len(best[0]):
+                    best = (t, y)
+        if best is None:
+            return None
+        t = best[0]
+        disp = next((s for s in [self.f.title] + [x.title for x in self.f.similar] + [self.f.original_title or ""]
+                     if s and s.lower() == t or (s and s.lower().replace("\u2019", "'") == t)), t)
+        return disp, best[1]
+
+    # ---------------------------------------------------------------- ordinals
+    def ordinals(self) -> None:
+        for m in list(RE_ORD_DIGIT.finditer(self.text())):
+            s, e = m.span()
+            self.take(s, e)
+            n = int(m.group("n"))
+            if n in self.idx.text_ordinals or n in self.idx.number_set:
+                continue
+            found = self.line.text[s:e]
+            self.flag("numbers.unsupported", s, e, f"the facts contain no {found}", None, found)
+        for m in list(RE_ORD_WORD.finditer(self.text())):
+            s, e = m.start("w"), m.end("w")
+            n = ORDINALS[m.group("w")]
+            rest = m.group("rest").strip()
+            self.take(s, e)
+            found = self.line.text[s:e]
+            phrase_val = self.idx.ordinal_phrases.get(rest)
+            if phrase_val is not None:
+                if phrase_val != n:
+                    exp = next(w for w, v in ORDINALS.items() if v == phrase_val)
+                    self.flag("numbers.ordinal", s, e, f"the facts say {exp} {rest}", exp, found)
+                continue
+            if n <= 2 or n in self.idx.text_ordinals:
+                continue
+            if ORD_RANKISH.match(m.group("rest")):
+                self.flag("numbers.unsupported", s, e, f"the facts contain no '{found}'", None, found)
+
+    # ---------------------------------------------------------------- other figures
+    def plain(self) -> None:
+        for m in list(RE_PLAIN.finditer(self.text())):
+            s, e = m.span()
+            self.take(s, e)
+            v = num_value(m.group("n"))
+            if v is None:
+                continue
+            suf = m.group("suf") or ""
+            vals = {v}
+            if suf in MULTIPLIERS:
+                vals.add(v * MULTIPLIERS[suf])
+            elif suf in ("s",):
+                pass
+            self._check_plain(s, e, vals, m.group("n"), digits=True)
+        for m in list(RE_WORDS.finditer(self.text())):
+            s, e = m.span()
+            word = m.group("n")
+            if word in ("one", "zero"):
+                continue
+            # "one-person", "two-time": still numbers; "one" alone is an idiom more often than a count
+            self.take(s, e)
+            v = words_value(word)
+            if v is None:
+                continue
+            self._check_plain(s, e, {v}, word, digits=False)
+
+    def _check_plain(self, s: int, e: int, vals: set[float], raw: str, digits: bool) -> None:
+        found = self.line.text[s:e]
+        after = self.low[e:e + 60]
+        after_words = re.sub(r"^[\s-]+", "", after)
+        # a ratings keyword right before: Metacritic 89, IMDb 8.5
+        key = self._rating_ctx(s, e)
+        if key and digits:
+            v = next(iter(vals))
+            scale = 10 if key == "imdb" else 100
+            self._check_rating(s, e, key, v, scale, _precision(raw, None))
+            return
+        # a count of something the facts list
+        for rx, kinds in COUNT_NOUNS:
+            nm = re.match(r"(?:[a-z'-]+\s+){0,2}?" + rx.pattern, after_words)
+            if nm and not re.search(r"[.,;:!?]", after_words[:nm.end()]):
+                counts = self._counts(kinds, s, after_words[:nm.end()])
+                if any(v in counts for v in vals):
+                    return
+                if self._phrase_in_facts(raw, after_words[:nm.end()]):
+                    return
+                if kinds == ("cast",) and PERSON_NOUNS.match(after_words) and not re.match(
+                        r"(?:main |principal |central |credited )", after_words):
+                    if any(v <= self.idx.counts["cast"] for v in vals):
+                        return
+                noun = after_words[:nm.end()].strip()
+                exp = ", ".join(str(c) for c in sorted(set(counts))) if counts else None
+                self.flag("numbers.count", s, e,
+                          f"the facts list {exp or 'no'} {noun}" if counts else f"the facts give no count of {noun}",
+                          exp, found)
+                return
+        if any(v in self.idx.number_set for v in vals):
+            return
+        if PERSON_NOUNS.match(after_words) or PRONOUN_BEFORE.search(self.low[max(0, s - 12):s]):
+            if any(v <= max(2, self.idx.counts["cast"]) for v in vals):
+                return
+        self.flag("numbers.unsupported", s, e, f"the facts contain no figure {found}", None, found)
+
+    def _counts(self, kinds: tuple[str, ...], s: int, noun: str) -> list[int]:
+        out = []
+        body = None
+        window = self.before(s, 60) + " " + noun
+        for key, rx in (("academy", r"oscar|academy award"), ("golden_globe", r"golden globe"), ("bafta", r"bafta")):
+            if re.search(rx, window):
+                body = key
+        nominated = bool(re.search(r"nominat|up for", self.before(s, 40)))
+        for k in kinds:
+            if k in ("wins", "nominations"):
+                aw = [a for a in self.idx.awards if body is None or a.body == body]
+                if k == "wins" and not nominated:
+                    out.append(sum(1 for a in aw if a.result == "won"))
+                else:
+                    out.append(len(aw))
+                    if k == "nominations":
+                        out.append(sum(1 for a in aw if a.result == "nominated"))
+            else:
+                out.append(self.idx.counts.get(k, 0))
+        return out
+
+    def _phrase_in_facts(self, raw: str, noun: str) -> bool:
+        noun = noun.strip()
+        return f"{raw} {noun}" in self.idx.fact_text_norm
+
+
+# ---------------------------------------------------------------- helpers
+
+def _numa(text: str) -> float | None:
+    t = text.strip().lower()
+    if t in ("a", "an", "one"):
+        return 1.0
+    return num_value(t)
+
+
+def _precision(num: str, hedge: str | None) -> float:
+    num = num.replace(",", "")
+    if "." in num:
+        return 10.0 ** -len(num.split(".", 1)[1])
+    if hedge:
+        stripped = num.rstrip("0")
+        zeros = len(num) - len(stripped)
+        if stripped:
+            return 10.0 ** zeros * (2 if hedge else 1)
+    return 1.0
+
+
+def _word_precision(value: float) -> float:
+    p = 1.0
+    while value and value % (p * 10) == 0:
+        p *= 10
+    return p
+
+
+def _close(fact: float, written: float, prec: float, hedge: str | None) -> bool:
+    diff = fact - written
+    if hedge == "up":
+        return -1e-9 <= diff < prec * 5 if prec > 0 else diff >= 0
+    if hedge == "down":
+        return -prec * 5 < diff <= 1e-9
+    tol = prec / 2 if not hedge else prec
+    return abs(diff) <= tol + 1e-6 * max(1.0, abs(fact))
+
+
+def _fmt_num(v: float) -> str:
+    return str(int(v)) if float(v) == int(v) else str(v)
+
+
+def _fmt_money(v: int, found: str, cur: str) -> str:
+    sym = CUR_SYMBOL.get(cur, cur + " ")
+    low = found.lower()
+    if re.search(r"\d\s*(?:m|mn)\b", low) or "m" == low.strip()[-1:]:
+        return f"{sym}{_trim(v / 1e6)}M"
+    if "million" in low:
+        return f"{sym}{_trim(v / 1e6)} million"
+    if "billion" in low or re.search(r"\d\s*bn?\b", low):
+        return f"{sym}{_trim(v / 1e9)} billion"
+    return f"{sym}{v:,}"
+
+
+def _trim(x: float) -> str:
+    s = f"{x:.2f}".rstrip("0").rstrip(".")
+    return s
+
+
+def _fmt_votes(v: int, found: str) -> str:
+    low = found.lower()
+    if re.search(r"\dk\b|thousand", low):
+        return f"{_trim(v / 1e3)}K votes"
+    if re.search(r"\dm\b|million", low):
+        return f"{_trim(v / 1e6)}M votes"
+    return f"{v:,} votes"
+
+
+def _fmt_runtime(rt: int, style: str, found: str) -> str:
+    h, m = divmod(rt, 60)
+    if style == "hm":
+        if re.search(r"hours?|hrs?", found):
+            return f"{h} hour{'s' if h != 1 else ''} {m} minutes"
+        unit = "m" if re.search(r"\d\s*m\b", found) else "min"
+        return f"{h}h {m}{unit}"
+    if style == "colon":
+        return f"{h}:{m:02d}"
+    return f"{rt} minutes"
+
+
+def check(ctx: Ctx) -> None:
+    for line in ctx.page.lines:
+        if line.kind == "text" or line.kind == "title":
+            NumberScan(ctx, line).run()

@@ -1,0 +1,449 @@
+"""People and roles: every name on the page must be someone in the facts, and
+each real person must appear in a role the facts give them (actor of that
+character, director, writer, composer, designer, critic of that outlet ...)."""
+from __future__ import annotations
+
+import difflib
+import re
+
+from .context import Ctx, Mention
+from .index import Person
+from .page import Line
+from .text import COMMON_WORDS, loose_key, HONORIFICS, NON_PERSON_WORDS, STOP_CAPS, norm_words, sentence_spans
+
+_TOKEN = r"(?:[A-Z]\.(?:\s?[A-Z]\.)*|(?:Mc|Mac|O'|D'|L')?[A-Z][A-Za-z]*(?:[-'][A-Za-z]+)*)"
+_PARTICLE = r"(?:de|del|della|der|den|van|von|da|di|du|la|le|bin|al|ten|ter|dos|das)"
+RE_SEQ = re.compile(rf"(?<![A-Za-z0-9'])({_TOKEN}(?:\s+(?:{_PARTICLE}\s+)?{_TOKEN})*)")
+RE_TOK = re.compile(_TOKEN)
+
+# common words that are also given names: "Bill Paxton" opening a sentence is still a name
+GIVEN_NAME_WORDS = frozenset("""
+bill will mark grace rose faith hope joy frank jack ray dean guy art sky summer june may april august amber crystal
+pat rob sue don gene jean carol drew chase hunter miles max bob bud rich penny robin holly ivy iris lily daisy victor
+earl sterling cliff dale glen heath reed wade lance chuck harry jimmy billy sally kate nick pete tom tim sam ben jim
+joe john paul peter james
+""".split())
+
+ROLE_VERBS = {
+    "director": r"(?:co-)?direct(?:ed|s)|helm(?:ed|s)",
+    "writer": r"(?:co-)?wr(?:ote|ites)|(?:co-)?penned|scripted",
+    "composer": r"compos(?:ed|es)|scored",
+    "designer": r"design(?:ed|s)",
+    "producer": r"(?:co-)?produc(?:ed|es)",
+    "editor": r"edit(?:ed|s)",
+    "cinematographer": r"photographed|lensed",
+}
+ROLE_BY = {
+    "director": r"directed by|direction by|co-directed (?:it |the film )?with",
+    "writer": r"written by|screenplay by|script by|scripted by|co-written by|penned by|co-wrote (?:it |the film |the script |the screenplay )?with|wrote (?:it |the script |the screenplay )?with|co-written with|written with",
+    "composer": r"composed by|score by|scored by|music by",
+    "designer": r"designed by|design by|designs by|created by",
+    "producer": r"produced by",
+    "editor": r"edited by|editing by",
+    "cinematographer": r"photographed by|cinematography by|shot by|lensed by",
+}
+ROLE_NOUNS = {
+    "cinematographer": r"director of photography|cinematographer|dp|dop|cinematography",
+    "director": r"director|directors|filmmaker|helmer",
+    "writer": r"writer|writers|screenwriter|screenwriters|co-writer|scriptwriter|screenplay",
+    "composer": r"composer|score|music",
+    "designer": r"(?:production |creature |costume |set )?designer|designers",
+    "producer": r"producer|producers",
+    "editor": r"editor|film editor",
+}
+_VERB_ANY = "|".join(f"(?P<{k}>{v})" for k, v in ROLE_VERBS.items())
+RE_AFTER_VERB = re.compile(rf"^\s*,?\s*(?:who\s+|which\s+)?(?:also\s+|both\s+|then\s+|later\s+|himself\s+|herself\s+)?"
+                           rf"(?:{_VERB_ANY})\b")
+RE_MORE_VERB = re.compile(rf"^\s*(?:,|and|&|as well as)\s*(?:also\s+)?(?:{_VERB_ANY})\b")
+RE_BY_END = re.compile(r"(?:" + "|".join(f"(?P<{k}>{v})" for k, v in ROLE_BY.items()) + r")\s+$", re.I)
+RE_NOUN_END = re.compile(r"(?:^|[\s(\-*])(?:" + "|".join(f"(?P<{k}>{v})" for k, v in ROLE_NOUNS.items())
+                         + r")\s*:?\s*$", re.I)
+RE_NOUN_AFTER = re.compile(r"^\s*,\s+(?:the\s+|its\s+|the film's\s+|the movie's\s+)(?:"
+                           + "|".join(f"(?P<{k}>{v})" for k, v in ROLE_NOUNS.items()) + r")\b", re.I)
+RE_POSS_WORK = re.compile(r"^'s\s+(?:(?P<composer>score|music)|(?P<director>direction)|(?P<writer>screenplay|script)|"
+                          r"(?P<designer>designs?|creature design)|(?P<cinematographer>cinematography|camerawork)|"
+                          r"(?P<editor>editing))\b")
+RE_FAQ_WHO = re.compile(r"^\s*who\s+(?:(?:was|is)\s+the\s+)?(?:" + "|".join(
+    f"(?P<{k}>{v}|{ROLE_NOUNS[k]})" for k, v in ROLE_VERBS.items()) + r")\b", re.I)
+RE_ACTOR_AS = re.compile(r"^,?\s+(?:who\s+)?(?:as|plays|played|playing|portrays|portrayed|portraying|stars as|"
+                         r"starred as|starring as|is cast as|was cast as)\s+(?:the\s+)?$")
+RE_PLAYED_BY = re.compile(r"^,?\s+\(?(?:(?:is|was)\s+)?(?:played|portrayed|voiced)\s+by\s+$")
+
+
+def _real(p: Person) -> bool:
+    return p.is_real
+
+
+def _names(ctx: Ctx, fam: str) -> list[str]:
+    return [p.name for p in ctx.idx.people if fam in p.families]
+
+
+def check(ctx: Ctx) -> None:
+    for line in ctx.page.lines:
+        if line.kind != "text":
+            continue
+        unknown_names(ctx, line)
+        pairs(ctx, line)
+        role_claims(ctx, line)
+        critic_outlets(ctx, line)
+    faq_who(ctx)
+    critic_summaries(ctx)
+
+
+# ---------------------------------------------------------------- unknown names
+
+def _initial(line: Line, s: int) -> bool:
+    head = line.folded[:s].rstrip()
+    if s <= line.body_start or not head:
+        return True
+    return head[-1] in ".!?:;\"'-*>|" or head.endswith(("--",))
+
+
+def unknown_names(ctx: Ctx, line: Line) -> None:
+    idx = ctx.idx
+    text = line.folded
+    mentions = ctx.mentions(line)
+    phrases = ctx.phrases(line)
+
+    def covered(s: int, e: int):
+        for m in mentions:
+            if m.start <= s and e <= m.end:
+                return m
+        for ps, pe in phrases:
+            if ps <= s and e <= pe:
+                return "phrase"
+        return None
+
+    for sm in RE_SEQ.finditer(text):
+        toks = [(t.group(), sm.start() + t.start(), sm.start() + t.end()) for t in RE_TOK.finditer(sm.group())]
+        # split at possessives: "Sigourney Weaver's Ripley"
+        groups, cur = [], []
+        for tok in toks:
+            word, s, e = tok
+            if word.endswith("'s") or (word.endswith("'") and len(word) > 2):
+                cut = 2 if word.endswith("'s") else 1
+                cur.append((word[:-cut], s, e - cut))
+                groups.append(cur)
+                cur = []
+            else:
+                cur.append(tok)
+        if cur:
+            groups.append(cur)
+        # a full name is a name on its own: "Nicolas Cage Rewatches ..." is two things
+        split = []
+        for g in groups:
+            cur = []
+            for tok in g:
+                c = covered(tok[1], tok[2])
+                prev = covered(cur[-1][1], cur[-1][2]) if cur else None
+                if _long_full(c):
+                    if cur and prev is not c:
+                        split.append(cur)
+                        cur = []
+                elif cur and _long_full(prev):
+                    split.append(cur)
+                    cur = []
+                cur.append(tok)
+            if cur:
+                split.append(cur)
+        for g in split:
+            # a label: "Domestic Gross: $32M"
+            if line.folded[g[-1][2]:g[-1][2] + 1] == ":" and g[0][1] <= line.body_start:
+                continue
+            _check_group(ctx, line, g, covered)
+
+
+def _long_full(c) -> bool:
+    return isinstance(c, Mention) and c.full and " " in c.text
+
+
+def _check_group(ctx: Ctx, line: Line, g, covered) -> None:
+    idx = ctx.idx
+    initial = _initial(line, g[0][1])
+    while g:
+        w = g[0][0]
+        low = w.lower().rstrip(".")
+        is_name = isinstance(covered(g[0][1], g[0][2]), Mention)
+        given = (low in GIVEN_NAME_WORDS and len(g) > 1 and covered(g[1][1], g[1][2]) is None
+                 and g[1][0].lower() not in COMMON_WORDS)
+        if low in STOP_CAPS or low in HONORIFICS or (
+                initial and not is_name and not given and (low in COMMON_WORDS or low in idx.lower_words)):
+            g = g[1:]
+            initial = False
+            continue
+        break
+    # an opening word before a known name: "Includes Leaving Las Vegas", "Then Ripley"
+    if initial and len(g) >= 2 and covered(g[0][1], g[0][2]) is None and g[0][0] not in idx.known_tokens \
+            and all(covered(s, e) is not None or w in idx.known_tokens for w, s, e in g[1:]) \
+            and g[0][0].lower() not in GIVEN_NAME_WORDS:
+        if _near_miss_token(ctx, line, g[0][0], g[0][1], g[0][2]):
+            return
+        g = g[1:]
+    while g and g[-1][0].lower() in STOP_CAPS:
+        g = g[:-1]
+    if not g:
+        return
+    cov = [covered(s, e) for _, s, e in g]
+    if len(g) == 1:
+        word, s, e = g[0]
+        if cov[0] is None and not initial:
+            _near_miss_token(ctx, line, word, s, e)
+        return
+    for (w, s, e), c in zip(g, cov):
+        low = w.lower().rstrip(".")
+        if c is None and (low in NON_PERSON_WORDS or (len(w) > 1 and w.isupper() and "." not in w)
+                          or any(ch.isdigit() for ch in w)):
+            return
+        if c == "phrase" and low in NON_PERSON_WORDS:
+            return
+    uncovered = [i for i, c in enumerate(cov) if c is None and g[i][0] not in idx.known_tokens]
+    if not uncovered:
+        # two short names of different people run together: "Janet Ebert"
+        ms = [c for c in cov if isinstance(c, Mention)]
+        for a, b in zip(ms, ms[1:]):
+            if a is not b and not a.full and not b.full and not (a.ids & b.ids) and a.end < b.start \
+                    and ctx.page.lines[line.no - 1].folded[a.end:b.start].strip() == "":
+                ex_s, ex_e = a.start, b.end
+                _flag_unknown(ctx, line, ex_s, ex_e)
+                return
+        return
+    # a sequence with at least one word the facts never use
+    if all(g[i][0].lower() in COMMON_WORDS for i in uncovered) and not any(isinstance(c, Mention) for c in cov):
+        return
+    _flag_unknown(ctx, line, g[0][1], g[-1][2])
+
+
+def _flag_unknown(ctx: Ctx, line: Line, s: int, e: int) -> None:
+    name = line.text[s:e]
+    if loose_key(name) in ctx.idx.loose_names:
+        return
+    fulls = [p.name for p in ctx.idx.people]
+    close = difflib.get_close_matches(name, fulls, n=1, cutoff=0.6)
+    msg = f"{name} is not a name in the facts"
+    if close:
+        msg += f" (did you mean {close[0]}?)"
+    ctx.add("people.unknown", "error", line, s, e, msg, close[0] if close else None, name)
+
+
+def _near_miss_token(ctx: Ctx, line: Line, word: str, s: int, e: int) -> bool:
+    idx = ctx.idx
+    low = word.lower()
+    if len(word) < 4 or low in COMMON_WORDS or low in NON_PERSON_WORDS or word in idx.known_tokens \
+            or low in idx.lower_words or not word.isalpha():
+        return False
+    cands = [t for t in idx.person_tokens if len(t) >= 4 and t[0] == word[0] and abs(len(t) - len(word)) <= 2]
+    close = difflib.get_close_matches(word, cands, n=1, cutoff=0.8)
+    if close:
+        return ctx.add("people.unknown", "error", line, s, e, f"{word} is not a name in the facts (did you mean {close[0]}?)",
+                close[0], word)
+        return True
+    return False
+
+
+# ---------------------------------------------------------------- actor / character pairs
+
+def _cast_as(ctx: Ctx, m: Mention, kind: str) -> set[int]:
+    out = set()
+    for i in m.ids:
+        p = ctx.idx.people[i]
+        if kind in p.kinds:
+            out |= p.cast
+    return out
+
+
+def pairs(ctx: Ctx, line: Line) -> None:
+    ms = ctx.mentions(line)
+    text = line.folded
+    for a, b in zip(ms, ms[1:]):
+        between = text[a.end:b.start]
+        end = b.end
+        orient = None
+        if re.fullmatch(r"(?:'s)?\s*\(\s*", between) and re.match(r"\s*\)", text[b.end:]):
+            orient = "either"
+            end = b.end + text[b.end:].index(")") + 1
+        elif RE_ACTOR_AS.match(between):
+            orient = "actor_first"
+        elif RE_PLAYED_BY.match(between):
+            orient = "char_first"
+        elif between == "'s " and _cast_as(ctx, a, "actor") and not _cast_as(ctx, a, "character") \
+                and _cast_as(ctx, b, "character") and not _cast_as(ctx, b, "actor"):
+            orient = "actor_first"
+        if orient is None:
+            continue
+        options = []
+        if orient in ("either", "char_first"):
+            options.append((_cast_as(ctx, a, "character"), _cast_as(ctx, b, "actor")))
+        if orient in ("either", "actor_first"):
+            options.append((_cast_as(ctx, b, "character"), _cast_as(ctx, a, "actor")))
+        typed = [(c, ac) for c, ac in options if c and ac]
+        if not typed or any(c & ac for c, ac in typed):
+            continue
+        c, ac = typed[0]
+        f = ctx.facts
+        right = [f"{f.cast[i].character} is played by {f.cast[i].actor}" for i in sorted(c)]
+        right += [f"{f.cast[i].actor} plays {f.cast[i].character}" for i in sorted(ac)]
+        exp = f.cast[sorted(c)[0]].actor
+        ctx.add("roles.actor_character", "error", line, a.start, end, "; ".join(dict.fromkeys(right)) + " in the facts",
+                exp, line.text[a.start:end])
+
+
+# ---------------------------------------------------------------- credited roles
+
+def _fams(m: re.Match | None) -> list[str]:
+    if not m:
+        return []
+    return [k for k, v in m.groupdict().items() if v]
+
+
+def role_claims(ctx: Ctx, line: Line) -> None:
+    text = line.folded
+    ms = ctx.mentions(line)
+    for i, m in enumerate(ms):
+        persons = [ctx.idx.people[j] for j in m.ids]
+        if not persons or any(p.only_character for p in persons):
+            continue
+        claims: list[str] = []
+        after = text[m.end:]
+        am = RE_AFTER_VERB.match(after)
+        if am:
+            claims += _fams(am)
+            rest = after[am.end():]
+            while True:
+                mm = RE_MORE_VERB.match(rest)
+                if not mm:
+                    break
+                claims += _fams(mm)
+                rest = rest[mm.end():]
+        # strip a list of names before this one: "written by A and B"
+        prefix = text[:m.start]
+        for prev in reversed(ms[:i]):
+            sep = prefix[prev.end:]
+            if re.fullmatch(r"\s*(?:,|and|&|, and)\s*", sep):
+                prefix = prefix[:prev.start]
+            else:
+                break
+        claims += _fams(RE_BY_END.search(prefix))
+        nm = RE_NOUN_END.search(prefix[-40:])
+        if nm and not re.search(r"\bbest\s+\w*\s*$", prefix[-40:], re.I):
+            claims += _fams(nm)
+        claims += _fams(RE_NOUN_AFTER.match(after))
+        claims += _fams(RE_POSS_WORK.match(after))
+        for fam in dict.fromkeys(claims):
+            _check_family(ctx, line, m, persons, fam, text)
+
+
+def _check_family(ctx: Ctx, line: Line, m: Mention, persons: list[Person], fam: str, text: str) -> None:
+    for p in persons:
+        if fam in p.families:
+            return
+        if fam == "writer" and "author" in p.families and not re.search(r"screenplay|script", text[m.end:m.end + 60]):
+            return
+        if fam == "composer" and "artist" in p.families and re.search(r"song|track", text):
+            return
+    p = persons[0]
+    has = _names(ctx, fam)
+    what = ", ".join(dict.fromkeys(p.roles)) or ", ".join(sorted(k for k in p.kinds if k != "recipient"))
+    msg = f"{p.name} is credited as {what} in the facts, not {fam}"
+    msg += f"; the {fam} is {', '.join(has)}" if has else f"; the facts name no {fam}"
+    ctx.add(f"roles.{fam}", "error", line, m.start, m.end, msg, ", ".join(has) or None, line.text[m.start:m.end])
+
+
+def faq_who(ctx: Ctx) -> None:
+    for sec in ctx.page.sections:
+        if sec.id != "faq":
+            continue
+        for sub in sec.subsections:
+            q = sub.line.folded[sub.line.body_start:]
+            qm = RE_FAQ_WHO.match(q)
+            if not qm:
+                continue
+            fams = _fams(qm)
+            answer = [ln for ln in sub.body if ln.kind == "text"]
+            if not answer or not fams:
+                continue
+            ln = answer[0]
+            ms = [m for m in ctx.mentions(ln) if m.start < 80]
+            if not ms:
+                continue
+            m = ms[0]
+            persons = [ctx.idx.people[j] for j in m.ids]
+            if persons and not any(p.only_character for p in persons):
+                _check_family(ctx, ln, m, persons, fams[0], ln.folded)
+
+
+# ---------------------------------------------------------------- critics
+
+def critic_outlets(ctx: Ctx, line: Line) -> None:
+    idx = ctx.idx
+    if not idx.outlets:
+        return
+    text = line.folded
+    outlet_alt = "|".join(re.escape(o) for o in sorted(idx.outlets, key=len, reverse=True))
+    for m in ctx.mentions(line):
+        critics = [idx.people[j] for j in m.ids if "critic" in idx.people[j].kinds]
+        if not critics:
+            continue
+        own = set().union(*(p.outlets for p in critics))
+        after = text[m.end:]
+        pm = re.match(r"^\s*\(\s*([^)]+?)\s*\)", after)
+        named = None
+        if pm:
+            content = pm.group(1)
+            off = m.end + pm.start(1)
+            parts = [(pt.group(), off + pt.start()) for pt in re.finditer(r"[^,;]+", content)]
+            parts = [(t.strip(), o + len(t) - len(t.lstrip())) for t, o in parts
+                     if re.search(r"[A-Za-z]{3,}", t) and not re.search(r"\d", t)]
+            if not parts:
+                continue
+            t, o = parts[0]
+            named = (norm_words(t), o, o + len(t))
+        else:
+            om = re.match(rf"^,?\s+(?:of|for|at|from|in|writing (?:in|for)|with)\s+(?:the\s+)?({outlet_alt})\b",
+                          norm_after := after.lower())
+            if om:
+                named = (om.group(1), m.end + om.start(1), m.end + om.end(1))
+            else:
+                before = text[:m.start].lower()
+                bm = re.search(rf"(?:the\s+)?({outlet_alt})(?:'s|'|\s+critic)\s+$", before)
+                if bm:
+                    named = (bm.group(1), bm.start(1), bm.end(1))
+        if not named:
+            continue
+        name, s, e = named
+        if name in own or (name.startswith("the ") and name[4:] in own) or ("the " + name) in own:
+            continue
+        outs = ", ".join(idx.outlets[o] for o in sorted(own) if o in idx.outlets and not o.startswith("the ")) \
+            or ", ".join(idx.outlets.get(o, o) for o in sorted(own))
+        p = critics[0]
+        ctx.add("roles.critic_outlet", "error", line, s, e,
+                f"{p.name} reviewed for {outs or 'no outlet named'} in the facts", outs or None, line.text[s:e])
+
+
+def _content(text: str) -> set[str]:
+    return {w for w in norm_words(text).split() if len(w) > 3 and w not in COMMON_WORDS}
+
+
+def critic_summaries(ctx: Ctx) -> None:
+    """A critic's line that retells another critic's summary."""
+    idx = ctx.idx
+    if len(idx.summaries) < 2:
+        return
+    sums = [(_content(s), cid) for s, cid in idx.summaries]
+    for line in ctx.page.lines:
+        if line.kind != "text" or line.section != "reviews":
+            continue
+        ms = [m for m in ctx.mentions(line) if any("critic" in idx.people[j].kinds for j in m.ids)]
+        if len(ms) != 1 or ctx.quotes(line):
+            continue
+        m = ms[0]
+        words = _content(line.folded[m.end:])
+        if len(words) < 3:
+            continue
+        scores = [(len(words & s) / max(1, len(s)), cid) for s, cid in sums]
+        own = max([sc for sc, cid in scores if cid in m.ids] or [0])
+        best, bid = max(scores)
+        if bid not in m.ids and best >= 0.5 and best > own + 0.25:
+            other = idx.people[bid].name
+            ctx.add("roles.critic_review", "error", line, m.start, m.end,
+                    f"this is {other}'s view in the facts, not {idx.people[next(iter(m.ids))].name}'s", other,
+                    line.text[m.start:m.end])

@@ -1,0 +1,58 @@
+"""Spoilers: what plot.ending holds may be told only in the ending section."""
+from __future__ import annotations
+
+import re
+
+from .context import Ctx
+from .text import COMMON_STEMS, COMMON_WORDS, stem
+
+# abstract nouns (acceptance, redemption, loneliness) are themes, not events: alone they give nothing away
+ABSTRACT = re.compile(r"(?:ance|ence|ness|ity|ship|dom|hood|ism|ment|tion|sion)$")
+RE_WORD = re.compile(r"[A-Za-z0-9]+(?:['-][A-Za-z0-9]+)*")
+
+
+def check(ctx: Ctx) -> None:
+    idx = ctx.idx
+    terms = [t for t in idx.ending_terms if t]
+    if not terms:
+        return
+    strong = []   # per item: stems that alone give the ending away
+    for t in terms:
+        strong.append({st for st, w in t.items()
+                       if (w not in COMMON_WORDS and st not in COMMON_STEMS and not ABSTRACT.search(w))
+                       or st in ("die", "kill")})
+    for line in ctx.page.lines:
+        if line.kind not in ("text", "subheading") or line.section == "ending":
+            continue
+        # verbatim quotes from the facts are fine anywhere
+        quoted = [q.inner for q in ctx.quotes(line)]
+        words = []
+        for m in RE_WORD.finditer(line.folded):
+            if any(s <= m.start() < e for s, e in quoted):
+                continue
+            w = m.group().lower()
+            if w.endswith("'s"):
+                w = w[:-2]
+            if w in idx.safe_vocab or len(w) < 3:
+                continue
+            words.append((stem(w), m.start(), m.start() + len(w)))
+        if not words:
+            continue
+        for item_no, t in enumerate(terms):
+            hits = [(st, s, e) for st, s, e in words if st in t]
+            if not hits:
+                continue
+            strong_hits = [h for h in hits if h[0] in strong[item_no]]
+            if strong_hits or len({h[0] for h in hits}) >= 2:
+                st, s, e = (strong_hits or hits)[0]
+                item = _item_text(ctx, t)
+                ctx.add("spoilers.ending", "error", line, s, e,
+                        f"this gives away the ending (plot.ending: \u201c{item}\u201d); only the ending section may",
+                        None, line.text[s:e])
+                break
+
+
+def _item_text(ctx: Ctx, terms: dict) -> str:
+    f = ctx.facts
+    idx = ctx.idx.ending_terms.index(terms)
+    return f.plot.ending[idx] if f.plot and idx < len(f.plot.ending) else ""

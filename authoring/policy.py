@@ -1,0 +1,72 @@
+"""What to do about an error flag on a freshly generated section, per rule:
+
+  reask  ask the model again with the flag's message (the default for errors)
+  flag   keep the text and show the flag to the editor
+  fix    repair it deterministically where the flag says what the facts hold
+         (the found text replaced by the expected one), else re-ask
+
+Configured in authoring.toml (or --config), most specific pattern wins:
+
+    [policy]
+    "numbers.*" = "fix"
+    "structure.badly_explained_names" = "flag"
+"""
+from __future__ import annotations
+
+import fnmatch
+import tomllib
+from pathlib import Path
+
+ACTIONS = ("reask", "flag", "fix")
+
+
+class PolicyError(ValueError):
+    pass
+
+
+def load(path: Path | None) -> dict[str, str]:
+    """The [policy] table of the config file; {} when there is none."""
+    if path is None:
+        path = Path("authoring.toml")
+        if not path.exists():
+            return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise PolicyError(f"{path}: config file not found") from None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise PolicyError(f"{path}: not a valid TOML file: {exc}") from None
+    table = data.get("policy", {})
+    if not isinstance(table, dict):
+        raise PolicyError(f"{path}: [policy] must be a table of rule = action")
+    for rule, action in table.items():
+        if action not in ACTIONS:
+            raise PolicyError(f"{path}: [policy] {rule!r} = {action!r}: the action must be one of {', '.join(ACTIONS)}")
+    return dict(table)
+
+
+def action(rule: str, policies: dict[str, str]) -> str:
+    matches = [p for p in policies if fnmatch.fnmatchcase(rule, p)]
+    return policies[max(matches, key=lambda p: (len(p.replace("*", "")), len(p)))] if matches else "reask"
+
+
+def fix(output: dict, flags: list[dict]) -> dict | None:
+    """The output with each flag's found text replaced by what the facts hold; None if nothing changed."""
+    changed = False
+
+    def walk(node):
+        nonlocal changed
+        if isinstance(node, str):
+            for f in flags:
+                if f.get("found") and f.get("expected") and f["found"] in node:
+                    node = node.replace(f["found"], f["expected"])
+                    changed = True
+            return node
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        if isinstance(node, dict):
+            return {k: walk(v) for k, v in node.items()}
+        return node
+
+    repaired = walk(output)
+    return repaired if changed else None
