@@ -10,8 +10,9 @@ from .files import write_atomic
 
 
 class Cache:
-    def __init__(self, root: Path | None):
+    def __init__(self, root: Path | None, read: bool = True):
         self.root = root  # None: no cache
+        self.read = read  # False: always ask anew (regen), but keep the replies
 
     @staticmethod
     def key(**parts) -> str:
@@ -21,7 +22,7 @@ class Cache:
         return self.root / key[:2] / f"{key}.json"
 
     def get(self, key: str) -> dict | None:
-        if self.root is None:
+        if self.root is None or not self.read:
             return None
         try:
             return json.loads(self._path(key).read_text(encoding="utf-8"))

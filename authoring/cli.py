@@ -58,10 +58,17 @@ def facts_schema() -> None:
 @app.command()
 def check(
     pages: Annotated[list[str], typer.Argument(help="Page Markdown files or draft folders.")],
-    facts: Annotated[Path, typer.Option("--facts", help="The facts seed the pages must agree with.")],
+    facts: Annotated[Optional[Path], typer.Option("--facts", help="The facts seed the pages must agree with "
+                                                  "(default for draft folders: the draft's own seed).")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the flags as JSON (see spec/page.md).")] = False,
 ) -> None:
-    """Check pages against the facts: exit 0 clean, 1 when a page has an error flag, 2 on bad input."""
+    """Check pages against the facts: exit 0 clean, 1 when a page has an error flag, 2 on bad input.
+
+    Draft folders without --facts are checked against their own seed, and their
+    flags.json and page.html are refreshed (re-checking after hand edits)."""
+    if facts is None:
+        from .review import check_drafts
+        raise typer.Exit(check_drafts(pages, json_out))
     from .checks.run import main
     raise typer.Exit(main(str(facts), pages, json_out))
 
@@ -110,6 +117,108 @@ def draft(
     raise typer.Exit(0)
 
 
+@app.command()
+def regen(
+    draft: Annotated[Path, typer.Argument(help="The draft folder (e.g. drafts/leaving-las-vegas-1995).")],
+    sections: Annotated[Optional[list[str]], typer.Argument(help="Section ids to regenerate (e.g. faq synopsis).")] = None,
+    stale: Annotated[bool, typer.Option("--stale", help="Also regenerate every section whose facts or prompt changed.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace hand-edited sections (old text kept in history/).")] = False,
+    facts: Annotated[Optional[Path], typer.Option("--facts", help="Use this seed instead of the draft's own.")] = None,
+    base_url: Annotated[Optional[str], typer.Option("--base-url", help="OpenAI-compatible endpoint [OPENAI_BASE_URL].")] = None,
+    model: Annotated[Optional[str], typer.Option("--model", help="Model name [AUTHORING_MODEL].")] = None,
+    mode: Annotated[Optional[str], typer.Option("--mode", help="json_schema, json_object, tools or auto.")] = None,
+    config: Annotated[Optional[Path], typer.Option("--config", help="Rule policies (TOML).")] = None,
+) -> None:
+    """Regenerate only the named sections; every other section stays byte for byte as it is."""
+    from rich.console import Console
+    from .draft import DraftError, regenerate
+    from .llm import FatalModelError
+    console = Console(stderr=True, highlight=False)
+    settings = _settings(config, base_url=base_url, model=model, mode=mode)
+    started = time.perf_counter()
+    try:
+        result, done = regenerate(draft, list(sections or []), settings, stale=stale, force=force, facts_file=facts,
+                                  progress=lambda sid, msg: msg != "started" and console.print(f"  {sid:<18} {msg}"))
+    except (DraftError, FatalModelError) as exc:
+        raise _err(str(exc), 1) from None
+    except KeyboardInterrupt:
+        raise _err("interrupted; nothing was written", 130) from None
+    console.print(f"regenerated {', '.join(done) or 'nothing'}")
+    _summary(console, result, time.perf_counter() - started)
+
+
+@app.command()
+def review(
+    draft: Annotated[Path, typer.Argument(help="The draft folder.")],
+    resolve: Annotated[Optional[str], typer.Option("--resolve", help="Mark the flag with this id resolved.")] = None,
+    waive: Annotated[Optional[str], typer.Option("--waive", help="Waive the flag with this id (it stays waived).")] = None,
+    note: Annotated[str, typer.Option("--note", help="Why (kept in review.json).")] = "",
+    all_: Annotated[bool, typer.Option("--all", help="List decided flags too.")] = False,
+) -> None:
+    """List a draft's open flags (re-checked now), or record a decision on one."""
+    from rich.console import Console
+    from .draft import DraftError, draft_lock
+    from .review import decide, recheck
+    console = Console(highlight=False)
+    if resolve and waive:
+        raise _err("give --resolve or --waive, not both")
+    try:
+        _, flags = recheck(draft.resolve())
+        if resolve or waive:
+            if not note.strip():
+                raise _err("say why with --note TEXT (it is kept in review.json)")
+            with draft_lock(draft.resolve()):
+                flag = decide(draft.resolve(), flags, resolve or waive, "resolved" if resolve else "waived", note)
+            _, flags = recheck(draft.resolve())
+            console.print(f"{flag['id']} {'resolved' if resolve else 'waived'}: {flag['rule']} "
+                          f"{flag['excerpt']!r} ({flag['section']}, line {flag['line']})")
+            return
+    except (DraftError, ValueError) as exc:
+        raise _err(str(exc), 1) from None
+    shown = [f for f in flags if all_ or f["status"] == "open"]
+    if not shown:
+        console.print(f"{draft}: no open flags" + (f" ({len(flags)} decided)" if flags else ""))
+        return
+    from rich.table import Table
+    table = Table("id", "severity", "section", "line", "excerpt", "message", "status", show_lines=False)
+    for f in shown:
+        table.add_row(f["id"], f["severity"], f["section"] or "-", str(f["line"]), f["excerpt"],
+                      f["message"] + (f" (facts: {f['expected']})" if f.get("expected") else ""), f["status"])
+    console.print(table)
+    open_ = [f for f in flags if f["status"] == "open"]
+    console.print(f"{len(open_)} open ({sum(f['severity'] == 'error' for f in open_)} errors); "
+                  f"decide with --resolve ID or --waive ID and --note TEXT")
+
+
+@app.command()
+def status(
+    draft: Annotated[Path, typer.Argument(help="The draft folder.")],
+    json_out: Annotated[bool, typer.Option("--json", help="Print the status as JSON.")] = False,
+) -> None:
+    """Per section: generated / edited / stale, attempts, open flags; the draft's model and cost."""
+    from rich.console import Console
+    from rich.table import Table
+    from .draft import DraftError
+    from .review import draft_status
+    try:
+        info = draft_status(draft.resolve())
+    except (DraftError, ValueError) as exc:
+        raise _err(str(exc), 1) from None
+    if json_out:
+        import json
+        print(json.dumps(info, indent=2))
+        return
+    console = Console(highlight=False)
+    table = Table("section", "made by", "state", "attempts", "errors", "warnings", "tokens")
+    for row in info["sections"]:
+        table.add_row(row["id"], row["made_by"], row["state"], str(row["attempts"] or "-"), str(row["errors"]),
+                      str(row["warnings"]), str(row["tokens"] or "-"))
+    console.print(table)
+    cost = f"${info['cost_usd']:.4f}" if info["cost_usd"] is not None else "not priced"
+    console.print(f"model: {info['model'] or '-'}; tokens: {info['tokens']:,}; cost: {cost}; "
+                  f"open flags: {info['open_errors']} errors, {info['open_warnings']} warnings")
+
+
 def _settings(config: Path | None, **overrides):
     from . import policy
     from .llm import Settings
@@ -136,6 +245,85 @@ def _summary(console, result, seconds: float) -> None:
     console.print(f"[bold]{result.folder / 'page.md'}[/]: {len(m['sections'])} sections ({model_made} by the model), "
                   f"{len(m['left_out'])} left out; {errors} error and {warnings} warning flags; "
                   f"{t['prompt_tokens'] + t['completion_tokens']:,} tokens in {t['calls']} calls{cost}; {seconds:.1f}s")
+
+
+@app.command()
+def batch(
+    seeds: Annotated[list[Path], typer.Argument(help="Seed files, or folders searched for *.yaml / *.yml.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder the drafts go under.")] = Path("drafts"),
+    concurrency: Annotated[Optional[int], typer.Option("--concurrency", min=1, help="Model calls in flight, "
+                                                       "across all titles [AUTHORING_CONCURRENCY].")] = None,
+    base_url: Annotated[Optional[str], typer.Option("--base-url", help="OpenAI-compatible endpoint [OPENAI_BASE_URL]; "
+                                                    "none: the embedded model.")] = None,
+    model: Annotated[Optional[str], typer.Option("--model", help="Model name [AUTHORING_MODEL].")] = None,
+    mode: Annotated[Optional[str], typer.Option("--mode", help="Structured output: json_schema, json_object, "
+                                                "tools or auto [AUTHORING_MODE].")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Ask the model again; redraft up-to-date titles.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Redraft hand-edited pages too (kept in history/).")] = False,
+    batch_api: Annotated[bool, typer.Option("--batch-api", help="First attempts through the provider's Batch API "
+                                            "(OpenAI-style; slower, cheaper).")] = False,
+    reask_via: Annotated[str, typer.Option("--reask-via", help="With --batch-api: re-asks as direct calls, or as "
+                                           "further batch rounds.")] = "direct",
+    config: Annotated[Optional[Path], typer.Option("--config", help="Rule policies (TOML); default ./authoring.toml "
+                                                   "when present.")] = None,
+) -> None:
+    """Draft every seed under one limit on model calls; skip titles already done; report per title
+    (table, and OUT/batch-report.json). Exit 0 all drafted, 1 any failed, 2 no seed readable."""
+    from rich.console import Console
+    from .batch import BatchInputError, Options, print_report, run_batch
+    from .draft import DraftError
+
+    if reask_via not in ("direct", "batch"):
+        raise _err(f"--reask-via {reask_via!r}: use direct or batch")
+    if batch_api and no_cache:
+        raise _err("--batch-api puts the batch replies into the cache; it cannot run with --no-cache")
+    settings = _settings(config, base_url=base_url, model=model, mode=mode, concurrency=concurrency)
+    console = Console(stderr=True, highlight=False)
+    options = Options(out=out, use_cache=not no_cache, force=force, batch_api=batch_api, reask_via=reask_via)
+    try:
+        result = run_batch(seeds, settings, options, console)
+    except BatchInputError as exc:
+        raise _err(str(exc), 2) from None
+    except DraftError as exc:
+        raise _err(str(exc), 1) from None
+    print_report(Console(highlight=False, width=None if sys.stdout.isatty() else 160), result)
+    if result.stopped:
+        raise _err(f"the batch stopped: {result.stopped}\nTitles finished so far are kept; fix the cause and "
+                   "run the same command again to finish the rest.", 1)
+    if result.interrupted:
+        raise _err("interrupted; finished titles are kept: run the same command again to finish the rest", 130)
+    raise typer.Exit(result.exit_code)
+
+
+@facts_app.command("import")
+def facts_import(
+    file: Annotated[Path, typer.Argument(help="The dataset: CSV rows or a JSON list of records.")],
+    fmt: Annotated[Optional[str], typer.Option("--format", help="csv or json (default: from the file name).")] = None,
+    out: Annotated[Path, typer.Option("--out", help="Folder the seeds are written to.")] = Path("seeds"),
+    mapping: Annotated[Optional[list[str]], typer.Option("--map", help="COLUMN=FIELD (a dotted path such as "
+                                                         "box_office.budget), or COLUMN=- to leave it out.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite seeds that exist with other content.")] = False,
+) -> None:
+    """One validated facts seed per row, OUT/<slug>.yaml. Exit 0 all imported, 1 rows rejected, 2 unreadable input."""
+    from rich.console import Console
+    from .importer import ImportInputError, import_dataset
+
+    console = Console(stderr=True, highlight=False)
+    try:
+        report = import_dataset(file, fmt, out, mapping or [], force)
+    except ImportInputError as exc:
+        raise _err(str(exc), 2) from None
+    from rich.markup import escape
+    for label, path in report.written:
+        console.print(f"[green]✓[/] {escape(label)}: {escape(str(path))}", soft_wrap=True)
+    for r in report.rejected:
+        title = f" ({r.title})" if r.title else ""
+        console.print(f"[red]✗[/] {escape(r.label + title)}: {escape(r.reason)}", soft_wrap=True)
+    for note in report.notes:
+        console.print(f"[yellow]note[/] {escape(note)}", soft_wrap=True)
+    console.print(escape(f"{report.rows} rows: {len(report.written)} written, {len(report.unchanged)} unchanged, "
+                         f"{len(report.rejected)} rejected → {out}"), soft_wrap=True)
+    raise typer.Exit(report.exit_code)
 
 
 def main() -> None:  # pragma: no cover - console script entry

@@ -181,15 +181,15 @@ async def draft_async(facts: Facts, facts_file: str, out_root: Path, settings: S
         return _finish(folder, facts, page, manifest, left_out, results)
 
 
-async def _generate(facts, settings, sections, out_root, use_cache, progress, client=None, limit=None):
+async def _generate(facts, settings, sections, out_root, use_cache, progress, client=None, limit=None, fresh=False):
     if not sections:
         return {}
-    cache = Cache(out_root.resolve() / ".cache" if use_cache else None)
+    cache = Cache(out_root.resolve() / ".cache" if use_cache else None, read=not fresh)
     return await generate(facts, settings, sections, cache, progress, client=client, limit=limit)
 
 
 def regenerate(folder: Path, ids: list[str], settings: Settings, *, stale: bool = False, force: bool = False,
-               facts_file: Path | None = None, use_cache: bool = True,
+               facts_file: Path | None = None, use_cache: bool = True,  # False: do not even store the replies
                progress: Progress = lambda sid, msg: None) -> tuple[Draft, list[str]]:
     """Regenerate only the named (or stale) sections of a draft; every other section stays byte for byte."""
     from .editing import stale_sections
@@ -222,7 +222,8 @@ def regenerate(folder: Path, ids: list[str], settings: Settings, *, stale: bool 
         todo = [SECTIONS[sid] for sid in SECTIONS if sid in ids and sid in present_ids]
         model_todo = [s for s in todo if s.output]
         with (endpoint(settings) if model_todo else nullcontext(settings)) as live:
-            results = asyncio.run(_generate(facts, live, model_todo, folder.parent, use_cache, progress))
+            # a regenerated section is a new one: ask anew, whatever is cached
+            results = asyncio.run(_generate(facts, live, model_todo, folder.parent, use_cache, progress, fresh=True))
             settings = live
         bodies: dict[str, str | None] = {s.id: (results[s.id].body if s.output else s.render(facts)) for s in todo}
         bodies |= {sid: None for sid in ids if sid not in present_ids}  # facts gone: the section goes too

@@ -61,3 +61,73 @@ def decide(folder: Path, flags: list[dict], fid: str, status: str, note: str) ->
                              "excerpt": flag["excerpt"], "at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
     write_atomic(folder / "review.json", json.dumps({"decisions": decisions}, indent=2, ensure_ascii=False) + "\n")
     return flag
+
+
+def recheck(folder: Path) -> tuple[list, list[dict]]:
+    """Check a draft's page.md as it is now against the draft's facts; refresh
+    flags.json and page.html. Returns (Flag objects, annotated dicts)."""
+    from .checks import check_page
+    from .draft import draft_lock, load_draft_facts, open_draft
+    with draft_lock(folder):
+        manifest, page = open_draft(folder)
+        facts = load_draft_facts(folder, manifest).facts
+        flags = check_page(facts, page)
+        return flags, write_flags(folder, facts, page, [f.to_dict() for f in flags])
+
+
+def check_drafts(paths: list[str], as_json: bool) -> int:
+    """`authoring check DRAFT...` without --facts: each draft against its own facts."""
+    import sys
+    from .checks.report import print_report
+    from .draft import DraftError
+    results = []
+    for given in paths:
+        try:
+            flags, _ = recheck(Path(given).resolve())
+        except (DraftError, ValueError) as exc:
+            print(f"authoring check: {given}: {exc}", file=sys.stderr)
+            return 2
+        results.append((str(Path(given) / "page.md"), flags))
+    if as_json:
+        doc = {"pages": [{"path": shown, "flags": [f.to_dict() for f in flags]} for shown, flags in results]}
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False) + "\n")
+    else:
+        print_report(results)
+    return 1 if any(f.is_error for _, flags in results for f in flags) else 0
+
+
+def draft_status(folder: Path) -> dict:
+    """What `authoring status` shows; reads only."""
+    from .checks import check_page
+    from .draft import load_draft_facts, open_draft
+    from .editing import edited_sections, stale_sections
+    from .sections import SECTIONS
+    manifest, page = open_draft(folder)
+    facts = load_draft_facts(folder, manifest).facts
+    flags = annotate([f.to_dict() for f in check_page(facts, page)], load_decisions(folder))
+    edited, stale = edited_sections(page, manifest), stale_sections(facts, manifest)
+    rows = []
+    for sid in SECTIONS:
+        entry = manifest["sections"].get(sid)
+        if entry is None and sid not in stale:
+            continue
+        entry = entry or {"made_by": SECTIONS[sid].made_by}
+        if sid in edited:
+            state = edited[sid]
+        elif entry.get("status") == "failed":
+            state = "failed"
+        else:
+            state = "generated" if entry["made_by"] == "model" else "from facts"
+        if sid in stale:
+            state += f", stale ({stale[sid]})"
+        mine = [f for f in flags if f["section"] == sid and f["status"] == "open"]
+        rows.append({"id": sid, "made_by": entry["made_by"], "state": state, "attempts": entry.get("attempts"),
+                     "errors": sum(f["severity"] == "error" for f in mine),
+                     "warnings": sum(f["severity"] != "error" for f in mine),
+                     "tokens": entry.get("prompt_tokens", 0) + entry.get("completion_tokens", 0)})
+    open_ = [f for f in flags if f["status"] == "open"]
+    totals = manifest.get("totals", {})
+    return {"sections": rows, "model": manifest.get("model"), "cost_usd": manifest.get("cost_usd"),
+            "tokens": totals.get("prompt_tokens", 0) + totals.get("completion_tokens", 0),
+            "open_errors": sum(f["severity"] == "error" for f in open_),
+            "open_warnings": sum(f["severity"] != "error" for f in open_)}

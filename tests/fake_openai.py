@@ -636,6 +636,7 @@ class FakeOpenAI:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 1024  # the default 5 drops SYNs under bursts: a 1 s retransmit per extra client
     block_on_close = False  # close() must not wait for hanging handlers
     allow_reuse_address = True
     fake: FakeOpenAI

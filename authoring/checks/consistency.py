@@ -1,6 +1,7 @@
 """Consistency: two sections that state the same figure differently. Each
 figure is also checked against the facts by the numbers rules; this catches two
-hedged figures ("about $30 million", "$32.03M") that disagree with each other."""
+hedged figures that pass the rounding but tell a reader different things
+("just under two hours" and "98 minutes": more than 10% apart) as a warning."""
 from __future__ import annotations
 
 from .context import Ctx
@@ -16,7 +17,7 @@ def check(ctx: Ctx) -> None:
             v0, p0, l0, s0, e0 = first
             if line.section == l0.section:
                 continue
-            if abs(value - v0) > max(prec, p0) / 2 + 1e-9:
+            if abs(value - v0) > max(prec, p0) / 2 + 1e-9 or abs(value - v0) > 0.1 * max(abs(value), abs(v0)):
                 ctx.add("consistency.figure", "warning", line, s, e,
                         f"the {field} is given as {l0.text[s0:e0].strip()} on line {l0.no} and differently here",
                         l0.text[s0:e0].strip(), line.text[s:e])

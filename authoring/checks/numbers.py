@@ -28,7 +28,7 @@ RE_DATE_SLASH = re.compile(r"\b(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<y>\d{4})\
 RE_DATE_MY = re.compile(rf"\b(?P<mon>{_MON})\.?,?\s+(?:of\s+)?(?P<y>\d{{4}})\b")
 
 _CUR = r"(?:us\$|usd|c\$|ca\$|a\$|au\$|\$|\u00a3|\u20ac|\u00a5|gbp|eur|cad|aud|jpy|inr|\u20b9)"
-RE_MONEY1 = re.compile(rf"(?P<cur>{_CUR})\s?(?P<num>{DIGITS})(?:\s*(?P<mult>k|mn|mil|million|millions|m|bn|billion|b|thousand)\b)?")
+RE_MONEY1 = re.compile(rf"(?P<cur>{_CUR})\s?(?P<num>{DIGITS})(?:\s*-?\s*(?P<mult>k|mn|mil|million|millions|m|bn|billion|b|thousand)\b)?")
 RE_MONEY2 = re.compile(rf"\b(?P<num>{DIGITS}|{NUMWORDS})\s*(?P<mult>k|m|mn|million|billion|bn|thousand)?\s*"
                        r"(?P<cur>(?:us |american |canadian |australian )?dollars|usd|euros?|eur|pounds(?: sterling)?|gbp|yen|rupees)\b")
 CUR_CODE = {"$": "USD", "us$": "USD", "usd": "USD", "c$": "CAD", "ca$": "CAD", "cad": "CAD", "a$": "AUD", "au$": "AUD",
@@ -38,7 +38,8 @@ CUR_CODE = {"$": "USD", "us$": "USD", "usd": "USD", "c$": "CAD", "ca$": "CAD", "
             "pounds sterling": "GBP", "yen": "JPY", "rupees": "INR"}
 CUR_SYMBOL = {"USD": "$", "GBP": "\u00a3", "EUR": "\u20ac", "JPY": "\u00a5", "CAD": "CA$", "AUD": "A$", "INR": "\u20b9"}
 
-RE_DUR_HM = re.compile(rf"\b(?P<h>{NUMA})\s*(?:h|hr|hrs|hours?)\.?,?\s*(?:and\s+)?(?P<m>{DIGITS}|{NUMWORDS})\s*(?:m|min|mins|minutes?)\b\.?")
+RE_DUR_HM = re.compile(rf"\b(?P<h>{NUMA})\s*(?:h|hr|hrs|hours?)\.?,?\s*(?:and\s+)?(?P<m>{DIGITS}|{NUMWORDS})\s*(?:m|min|mins|minutes?)\b"
+                       rf"|\b(?P<h2>\d)h(?P<m2>[0-5]\d)\b")
 RE_DUR_HALF = re.compile(rf"\b(?P<h>{NUMA})\s+(?:and\s+a\s+half\s+hours?|hours?\s+and\s+a\s+half)\b")
 RE_DUR_H = re.compile(rf"\b(?P<n>{NUMA})\s*-?\s*(?:hours?|hrs?|h)\b(?!-)")
 RE_DUR_M = re.compile(rf"\b(?P<n>{DIGITS}|{NUMWORDS})\s*-?\s*(?:minutes?|mins?|m)\b(?!-)")
@@ -74,8 +75,10 @@ RATING_KW = [
 ]
 
 COUNT_NOUNS = [
-    (re.compile(r"(?:main |principal |central |lead |key |major |credited )?(?:characters|cast members|actors|"
-                r"stars|leads|roles|performers|players)\b"), ("cast",)),
+    (re.compile(r"(?:main |principal |central |key |major |credited )(?:characters|cast members|actors|roles)\b|"
+                r"cast members\b"), ("cast",)),
+    (re.compile(r"(?:lead |leading )?(?:characters|actors|actresses|stars|leads|roles|performers|players|"
+                r"performances)\b"), ("cast_some",)),
     (re.compile(r"(?:crew ?members|crewmembers|members of the crew|crew)\b"), ("cast", "crew")),
     (re.compile(r"(?:(?:oscar|academy award|golden globe|bafta|award)s? )?nominations?\b"), ("nominations",)),
     (re.compile(r"(?:oscars|academy awards|golden globes|baftas|awards|wins|prizes|trophies|statuettes)\b"),
@@ -97,6 +100,8 @@ COUNT_NOUNS = [
 PERSON_NOUNS = re.compile(r"(?:people|persons|men|women|lovers|friends|strangers|souls|siblings|brothers|sisters|"
                           r"kids|children|partners|outsiders|misfits|addicts|characters|survivors|heroes|protagonists|"
                           r"of them|of us|together)\b")
+WINS_BEFORE = re.compile(r"(?:\bwon|\bwinning|\bwins|\btook home|\btakes home|\bpicked up|\bscooped|\bcollected|"
+                         r"\bbagged)\s+(?:a total of\s+|all\s+|just\s+|only\s+)?$")
 PRONOUN_BEFORE = re.compile(r"(?:\bthe|\bthese|\bthose|\ball|\bother|\bour)\s+$")
 ORD_RANKISH = re.compile(r"^[ -](?:in command|place|highest|largest|biggest|most|best|-?grossing|time|film|feature|"
                          r"collaboration|installment|instalment|sequel|entry|season|week|weekend|consecutive|straight|"
@@ -126,6 +131,9 @@ class NumberScan:
                 _blank(work, s, e)
         for m in RE_URL.finditer(low):
             _blank(work, m.start(), m.end())
+        for q in ctx.quotes(line):
+            if q.closed:  # quoted words are the quotes rules' business
+                _blank(work, q.start, q.end)
         lm = re.match(r"^\s*\d{1,3}[.)]\s", low)
         if lm:
             _blank(work, 0, lm.end())
@@ -335,8 +343,8 @@ class NumberScan:
         rt = self.f.runtime_minutes
         text = self.text()
         for m in list(RE_DUR_HM.finditer(text)):
-            h = _numa(m.group("h"))
-            mm = num_value(m.group("m"))
+            h = _numa(m.group("h") or m.group("h2"))
+            mm = num_value(m.group("m") or m.group("m2"))
             if h is None or mm is None:
                 continue
             self.take(*m.span())
@@ -425,7 +433,8 @@ class NumberScan:
         a = self.after(e, 30)
         for key, rx in RATING_KW:
             m = rx.search(a)
-            if m and re.match(r"^[\s:,]*(?:on|from|at|with|in|by)?\s*(?:the\s+)?$", a[:m.start()]):
+            if m and re.match(r"^[\s:,]*(?:(?:user |critic |critics' )?(?:rating|score|stars?|average))?\s*"
+                              r"(?:on|from|at|with|in|by)?\s*(?:the\s+)?$", a[:m.start()]):
                 return key
         return None
 
@@ -691,11 +700,49 @@ class NumberScan:
             scale = 10 if key == "imdb" else 100
             self._check_rating(s, e, key, v, scale, _precision(raw, None))
             return
+        # "won two", "winning three"; "How many Oscars did it win? Two."
+        wins_kind = None
+        if WINS_BEFORE.search(self.low[max(0, s - 30):s]):
+            wins_kind = "wins"
+        q = self._faq_question()
+        if q and s - self.line.body_start < 12:
+            qm = re.search(r"how many\b.*\b(win|won|nominat)", q)
+            if qm:
+                wins_kind = "wins" if qm.group(1).startswith("w") else "nominations"
+        if wins_kind and not re.match(r"(?:[a-z'-]+\s+){0,2}?(?:nominations?|awards|oscars|academy awards|golden globes|"
+                                      r"baftas|wins|prizes|trophies)\b", after_words):
+            counts = self._counts((wins_kind,), s, (q or "") if wins_kind and q else "", plain_wins=True)
+            if any(v in counts for v in vals):
+                return
+            exp = ", ".join(str(c) for c in sorted(set(counts)))
+            self.flag("numbers.count", s, e, f"the facts list {exp} award {'wins' if wins_kind == 'wins' else 'nominations'}",
+                      exp, found)
+            return
+        # "ten times its budget"
+        tm = re.match(r"times\s+(?:its|the|their|his|her)\s+(?:\w+\s+)?(budget|cost|production cost)", after_words)
+        if tm and self.f.box_office and self.f.box_office.budget:
+            bo = self.f.box_office
+            ratios = [g / bo.budget for g in (bo.domestic_gross, bo.worldwide_gross) if g]
+            tol = 1.0 if self.hedge(s) else 0.5
+            if any(abs(r - v) <= tol for r in ratios for v in vals):
+                return
+            exp = " or ".join(f"{r:.1f}" for r in ratios)
+            self.flag("numbers.money", s, e, f"the grosses are {exp} times the budget in the facts", exp, found)
+            return
         # a count of something the facts list
         for rx, kinds in COUNT_NOUNS:
             nm = re.match(r"(?:[a-z'-]+\s+){0,2}?" + rx.pattern, after_words)
             if nm and not re.search(r"[.,;:!?]", after_words[:nm.end()]):
+                if kinds == ("cast_some",):   # "its two leads": some of the cast
+                    if any(v <= self.idx.counts["cast"] for v in vals) or self._phrase_in_facts(raw, after_words[:nm.end()]):
+                        return
+                    noun = after_words[:nm.end()].strip()
+                    self.flag("numbers.count", s, e, f"the facts list {self.idx.counts['cast']} cast members",
+                              str(self.idx.counts["cast"]), found)
+                    return
                 counts = self._counts(kinds, s, after_words[:nm.end()])
+                if kinds == ("cast",) and any(v <= 2 for v in vals):
+                    counts.append(int(next(iter(vals))))  # "the two main characters" of a larger cast
                 if any(v in counts for v in vals):
                     return
                 if self._phrase_in_facts(raw, after_words[:nm.end()]):
@@ -717,17 +764,31 @@ class NumberScan:
                 return
         self.flag("numbers.unsupported", s, e, f"the facts contain no figure {found}", None, found)
 
-    def _counts(self, kinds: tuple[str, ...], s: int, noun: str) -> list[int]:
+    def _faq_question(self) -> str | None:
+        ln = self.line
+        if ln.section != "faq" or ln.sub < 0 or ln.sec < 0:
+            return None
+        sec = self.ctx.page.sections[ln.sec]
+        sub = sec.subsections[ln.sub]
+        first = next((x for x in sub.body if x.kind == "text"), None)
+        return sub.line.folded.lower() if first is ln else None
+
+    def _counts(self, kinds: tuple[str, ...], s: int, noun: str, plain_wins: bool = False) -> list[int]:
         out = []
         body = None
         window = self.before(s, 60) + " " + noun
         for key, rx in (("academy", r"oscar|academy award"), ("golden_globe", r"golden globe"), ("bafta", r"bafta")):
             if re.search(rx, window):
                 body = key
-        nominated = bool(re.search(r"nominat|up for", self.before(s, 40)))
+        nominated = not plain_wins and bool(re.search(r"nominat|up for", self.before(s, 40)))
+        aw = [a for a in self.idx.awards if body is None or a.body == body]
+        if kinds == ("wins", "nominations"):   # "three Oscars": wins, unless "nominated for three Oscars"
+            wins = sum(1 for a in aw if a.result == "won")
+            if nominated:
+                return [len(aw)]
+            return [wins] if body else [wins, len(aw)]   # "its three awards" may count nominations
         for k in kinds:
             if k in ("wins", "nominations"):
-                aw = [a for a in self.idx.awards if body is None or a.body == body]
                 if k == "wins" and not nominated:
                     out.append(sum(1 for a in aw if a.result == "won"))
                 else:
@@ -760,7 +821,7 @@ def _precision(num: str, hedge: str | None) -> float:
         stripped = num.rstrip("0")
         zeros = len(num) - len(stripped)
         if stripped:
-            return 10.0 ** zeros * (2 if hedge else 1)
+            return 10.0 ** zeros
     return 1.0
 
 
@@ -777,8 +838,11 @@ def _close(fact: float, written: float, prec: float, hedge: str | None) -> bool:
         return -1e-9 <= diff < prec * 5 if prec > 0 else diff >= 0
     if hedge == "down":
         return -prec * 5 < diff <= 1e-9
-    tol = prec / 2 if not hedge else prec
-    return abs(diff) <= tol + 1e-6 * max(1.0, abs(fact))
+    eps = 1e-9 * max(1.0, abs(fact))
+    if hedge:
+        return abs(diff) <= prec + eps
+    # rounding half up: 9.75 may be written 9.8, not 9.7
+    return -prec / 2 - eps <= diff < prec / 2 - eps
 
 
 def _fmt_num(v: float) -> str:

@@ -148,7 +148,7 @@ def unknown_names(ctx: Ctx, line: Line) -> None:
                 split.append(cur)
         for g in split:
             # a label: "Domestic Gross: $32M"
-            if line.folded[g[-1][2]:g[-1][2] + 1] == ":" and g[0][1] <= line.body_start:
+            if re.match(r"[*_]*:", line.folded[g[-1][2]:]) and not line.folded[line.body_start:g[0][1]].strip("*_ "):
                 continue
             _check_group(ctx, line, g, covered)
 
@@ -207,8 +207,9 @@ def _check_group(ctx: Ctx, line: Line, g, covered) -> None:
                 _flag_unknown(ctx, line, ex_s, ex_e)
                 return
         return
-    # a sequence with at least one word the facts never use
-    if all(g[i][0].lower() in COMMON_WORDS for i in uncovered) and not any(isinstance(c, Mention) for c in cov):
+    # an unknown phrase with an ordinary English word in it ("Golden Age") is not a person's name
+    if not any(isinstance(c, Mention) for c in cov) and any(
+            g[i][0].lower() in COMMON_WORDS and g[i][0].lower() not in GIVEN_NAME_WORDS for i in uncovered):
         return
     _flag_unknown(ctx, line, g[0][1], g[-1][2])
 
@@ -231,8 +232,9 @@ def _near_miss_token(ctx: Ctx, line: Line, word: str, s: int, e: int) -> bool:
     if len(word) < 4 or low in COMMON_WORDS or low in NON_PERSON_WORDS or word in idx.known_tokens \
             or low in idx.lower_words or not word.isalpha():
         return False
-    cands = [t for t in idx.person_tokens if len(t) >= 4 and t[0] == word[0] and abs(len(t) - len(word)) <= 2]
-    close = difflib.get_close_matches(word, cands, n=1, cutoff=0.8)
+    cands = [t for t in idx.person_tokens if len(t) >= 4 and t[0] == word[0] and abs(len(t) - len(word)) <= 2
+             and not word.startswith(t) and not t.startswith(word)]
+    close = difflib.get_close_matches(word, cands, n=1, cutoff=0.84)
     if close:
         return ctx.add("people.unknown", "error", line, s, e, f"{word} is not a name in the facts (did you mean {close[0]}?)",
                 close[0], word)
@@ -398,18 +400,19 @@ def critic_outlets(ctx: Ctx, line: Line) -> None:
             t, o = parts[0]
             named = (norm_words(t), o, o + len(t))
         else:
-            om = re.match(rf"^,?\s+(?:of|for|at|from|in|writing (?:in|for)|with)\s+(?:the\s+)?({outlet_alt})\b",
+            om = re.match(rf"^,?\s+(?:of|for|at|from|in|writing (?:in|for)|with)\s+((?:the\s+)?(?:{outlet_alt}))\b",
                           norm_after := after.lower())
             if om:
                 named = (om.group(1), m.end + om.start(1), m.end + om.end(1))
             else:
                 before = text[:m.start].lower()
-                bm = re.search(rf"(?:the\s+)?({outlet_alt})(?:'s|'|\s+critic)\s+$", before)
+                bm = re.search(rf"((?:the\s+)?(?:{outlet_alt}))(?:'s|'|\s+critic)\s+$", before)
                 if bm:
                     named = (bm.group(1), bm.start(1), bm.end(1))
         if not named:
             continue
         name, s, e = named
+        name = norm_words(name)
         if name in own or (name.startswith("the ") and name[4:] in own) or ("the " + name) in own:
             continue
         outs = ", ".join(idx.outlets[o] for o in sorted(own) if o in idx.outlets and not o.startswith("the ")) \

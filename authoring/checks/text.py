@@ -270,6 +270,48 @@ stick stone storm stranger stream strike stuff suit supply sweet swim tail taste
 terrible thank thick thin threat throw ticket tie tired title tone tool tooth touch tour track trade train
 trap trust twice uncle upper vast victim visit wake warm wash wave wear weather wedding weight wheel whisper
 wind wine wing wish witness wood yard yellow
+accept accepts accepted accident account accuse achieve acquire action active add addition admit adopt advance
+advice affair afraid afternoon age agent aid aim air alarm alert alien allow ally alter amaze ambition ancient
+angel animal announce annoy anxious apartment apologize appeal apply appoint arrange arrest arrival arrive art
+ashamed assault assign assist attach attack attend attract audition avenge award awake aware baby badly bag
+balance ball band bank bargain base basement battle bay beach bear beast beat beauty beg behave belong bench
+betray bid bind birth birthday bitter blame blind block blow boil bomb bond bone border bore borrow bother bottle
+bottom bounce bound brave breath breathe bride brief brother burst bury bus cabin cage calm camp cancel captive
+capture career careful cash castle cat celebrate chain challenge champion chance chaos chapter charm cheat cheer
+chest choose circle citizen claim clash clever cliff climb clock closet clue coach code coffee coin collapse
+colleague collect colony combat comfort command commit compete complain conceal confess confront confuse connect
+conquer conscience consider convince cope copy corner corpse costume count courage court cousin crack craft crash
+crazy creature creep crime crisis cruel crush cure curious curse custody cycle damage dance dare deadline deaf
+debt deceive declare decline defeat defend defy delay deliver demand deny depart depend deserve destroy destruction
+detect determine develop devil devote diary dig disappear disaster discover discovery disguise dismiss distance
+disturb dive divorce doubt drag draw dread drift drown drug drunk dying eager earn ease echo effort elder embrace
+emerge emotion empire encounter encourage endure enemy engage enormous ensure entire escape estate evacuate evade
+exchange excite execute exile expect expedition expose extraordinary fade faith fake fame fate fault favor
+feast feed fellow fever fierce flee flight flood flow fold fool forbid forgive fortune fragile freedom frighten
+frozen fund funeral gain gang gather ghost giant glance glimpse grab grace grant grasp grief grim grip guest guide
+guilt guilty habit halt handle harm haunt heal heir hesitate hire honor horrify hostage hunger hurry identify
+identity ignore illness imagine immediately impress imprison incident include infect inform inherit injure
+injury innocent insane inspect inspire intend interrupt invade invent investigate invite isolate jail jealous
+journey joy justice kidnap kingdom knock label labor lack launch lesson liberty lie lock lonely loyal
+madness maintain manage marriage mask massive mate mature memory mention mercy mess midnight mind miracle
+misery missing mistake mix mock monster mood mourn murder mysterious naked narrow neighbor nightmare noble
+notice obey object obsess obtain occupy offend operation oppose orbit ordinary organize origin overcome owe
+panic parade pardon passion patience pause permit persuade pilot pity plague plead plot poison pose possess
+pray prepare pretend prevent pride prisoner promise protect protest proud provide punish pursue puzzle quarrel
+quest quit rage raid rank react realise realises realize rebel recall receive recognize recover recruit refuse
+regain regard regret reject rejoin release rely remind remote remove repair repeat replace rescue resent resist
+resolve respect respond restore reveal revenge reward rid ride rival rob romance rotten ruin rumor rush
+sacred sacrifice satisfy scare scheme scream seal seize sell sentence separate settle shadow shame shelter shift
+shine shock shoot shore shout shut sigh signal silent sink slave slip smash sneak solve sorrow spare spell spill
+spy stab stake starve steady steal stir stolen strain strand strength struggle stuck stun submit succeed suffer
+suggest suicide supper suppose surface surprise surrender surround survival survivor suspect suspicion swear
+swing sympathy tackle talent target task tease temper tempt tender tension terror thief threaten thrill tie tight
+torture toss trace track trade tradition tragedy trail traitor transform trap treasure treat trial trick
+triumph troop trust tunnel twin twist uncover undergo unite unknown unlock upset urge vanish victory violence
+visible vision volunteer vow wander warn wealth weapon weep whisper widow wife wipe wise withdraw wolf wound wreck
+yield
+considered regarded widely mostly deeply truly clearly largely simply quietly slowly finally eventually gradually
+instead inside outside together alone forever already anyway somehow
 acclaimed admired anyone apart beloved best-known brilliant classic cinema critically dark darkest desperate
 documentary drama epic famous feel-good fiction gripping haunting honest iconic intense landmark memorable
 moving original powerful raw remarkable sequel stunning thriller tragic unforgettable unique vivid
