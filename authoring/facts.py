@@ -135,7 +135,7 @@ class Track(Model):
 
 
 class Facts(Model):
-    title: Name
+    title: Annotated[str, Field(min_length=1, max_length=1000)]  # long titles exist; the slug is bounded
     year: Year
     slug: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,99}$")] | None = None
     original_title: Name | None = None

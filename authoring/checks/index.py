@@ -322,7 +322,13 @@ def build_index(f: Facts) -> FactsIndex:
             alias_ids.setdefault(v, set()).add(p.id)
             full_aliases.add(v)
     for p in people:
-        for a in _short_aliases(fold(p.name).strip()):
+        nick = re.search(r"[\"'](\w[\w .-]*?)[\"']", fold(p.name))   # Jean-Paul "JP" Arnaud
+        if nick:
+            alias_ids.setdefault(nick.group(1), set()).add(p.id)
+            plain = re.sub(r"\s*[\"'][^\"']*[\"']\s*", " ", fold(p.name)).strip()
+            alias_ids.setdefault(plain, set()).add(p.id)
+            full_aliases.add(plain)
+        for a in _short_aliases(re.sub(r"\s*[\"'][^\"']*[\"']\s*", " ", fold(p.name)).strip()):
             if a in full_aliases and p.id not in alias_ids.get(a, ()):
                 continue  # a full name of someone else wins
             if a.lower() in STOP_CAPS:

@@ -9,7 +9,7 @@ import re
 from .context import Ctx, Mention
 from .index import Person
 from .page import Line
-from .text import COMMON_WORDS, loose_key, HONORIFICS, NON_PERSON_WORDS, STOP_CAPS, norm_words, sentence_spans
+from .text import COMMON_WORDS, loose_key, stem, HONORIFICS, NON_PERSON_WORDS, STOP_CAPS, norm_words, sentence_spans
 
 _TOKEN = r"(?:[A-Z]\.(?:\s?[A-Z]\.)*|(?:Mc|Mac|O'|D'|L')?[A-Z][A-Za-z]*(?:[-'][A-Za-z]+)*)"
 _PARTICLE = r"(?:de|del|della|der|den|van|von|da|di|du|la|le|bin|al|ten|ter|dos|das)"
@@ -88,6 +88,7 @@ def check(ctx: Ctx) -> None:
         critic_outlets(ctx, line)
     faq_who(ctx)
     critic_summaries(ctx)
+    track_artists(ctx)
 
 
 # ---------------------------------------------------------------- unknown names
@@ -111,7 +112,7 @@ def unknown_names(ctx: Ctx, line: Line) -> None:
                 return m
         for ps, pe in phrases:
             if ps <= s and e <= pe:
-                return "phrase"
+                return (ps, pe) if " " in text[ps:pe] else "phrase"
         return None
 
     for sm in RE_SEQ.finditer(text):
@@ -154,7 +155,7 @@ def unknown_names(ctx: Ctx, line: Line) -> None:
 
 
 def _long_full(c) -> bool:
-    return isinstance(c, Mention) and c.full and " " in c.text
+    return (isinstance(c, Mention) and c.full and " " in c.text) or isinstance(c, tuple)
 
 
 def _check_group(ctx: Ctx, line: Line, g, covered) -> None:
@@ -194,7 +195,7 @@ def _check_group(ctx: Ctx, line: Line, g, covered) -> None:
         if c is None and (low in NON_PERSON_WORDS or (len(w) > 1 and w.isupper() and "." not in w)
                           or any(ch.isdigit() for ch in w)):
             return
-        if c == "phrase" and low in NON_PERSON_WORDS:
+        if (c == "phrase" or isinstance(c, tuple)) and low in NON_PERSON_WORDS:
             return
     uncovered = [i for i, c in enumerate(cov) if c is None and g[i][0] not in idx.known_tokens]
     if not uncovered:
@@ -278,10 +279,24 @@ def pairs(ctx: Ctx, line: Line) -> None:
         if orient in ("either", "actor_first"):
             options.append((_cast_as(ctx, b, "character"), _cast_as(ctx, a, "actor")))
         typed = [(c, ac) for c, ac in options if c and ac]
-        if not typed or any(c & ac for c, ac in typed):
+        f = ctx.facts
+        if not typed:
+            # a character paired with a real person who is in no cast entry: "Ash (Ridley Scott)"
+            for ch, other in ((a, b), (b, a)) if orient == "either" else ((b, a),) if orient == "actor_first" else ((a, b),):
+                cc = _cast_as(ctx, ch, "character")
+                people_o = [ctx.idx.people[j] for j in other.ids]
+                if cc and people_o and all(p.is_real and not p.cast for p in people_o) and not _cast_as(ctx, other, "character"):
+                    actor = f.cast[sorted(cc)[0]].actor
+                    p0 = people_o[0]
+                    what = ", ".join(dict.fromkeys(p0.roles)) or ", ".join(sorted(p0.kinds))
+                    ctx.add("roles.actor_character", "error", line, a.start, end,
+                            f"{f.cast[sorted(cc)[0]].character} is played by {actor} in the facts; "
+                            f"{p0.name} is not in the cast ({what})", actor, line.text[a.start:end])
+                    break
+            continue
+        if any(c & ac for c, ac in typed):
             continue
         c, ac = typed[0]
-        f = ctx.facts
         right = [f"{f.cast[i].character} is played by {f.cast[i].actor}" for i in sorted(c)]
         right += [f"{f.cast[i].actor} plays {f.cast[i].character}" for i in sorted(ac)]
         exp = f.cast[sorted(c)[0]].actor
@@ -422,8 +437,12 @@ def critic_outlets(ctx: Ctx, line: Line) -> None:
                 f"{p.name} reviewed for {outs or 'no outlet named'} in the facts", outs or None, line.text[s:e])
 
 
+_FUNCTION = STOP_CAPS | {"found", "film", "movie", "called", "said", "praised", "thought", "wrote", "felt", "while",
+                         "with", "that", "than", "them", "were", "have", "been", "into", "about", "very", "much"}
+
+
 def _content(text: str) -> set[str]:
-    return {w for w in norm_words(text).split() if len(w) > 3 and w not in COMMON_WORDS}
+    return {stem(w) for w in norm_words(text).split() if len(w) > 3 and w not in _FUNCTION}
 
 
 def critic_summaries(ctx: Ctx) -> None:
@@ -450,3 +469,32 @@ def critic_summaries(ctx: Ctx) -> None:
             ctx.add("roles.critic_review", "error", line, m.start, m.end,
                     f"this is {other}'s view in the facts, not {idx.people[next(iter(m.ids))].name}'s", other,
                     line.text[m.start:m.end])
+
+
+def track_artists(ctx: Ctx) -> None:
+    """ "Song" by Artist / "Song" – Artist: the artist the facts give for that track."""
+    tracks = [(t.title, t.artist) for t in ctx.facts.soundtrack if t.artist]
+    if not tracks:
+        return
+    from .text import fold
+    for line in ctx.page.lines:
+        if line.kind != "text":
+            continue
+        low = line.folded.lower()
+        for title, artist in tracks:
+            t = fold(title).lower()
+            i = low.find(t)
+            if i == -1:
+                continue
+            end = i + len(t)
+            m = re.match(r"[\"'*_)]*\s*(?:by|-|:|,)\s*(?:the\s+band\s+|the\s+singer\s+)?", low[end:])
+            if not m:
+                continue
+            start = end + m.end()
+            for mn in ctx.mentions(line):
+                if mn.start == start:
+                    aid = ctx.idx.by_name.get(fold(artist).strip())
+                    if aid is not None and aid not in mn.ids:
+                        ctx.add("roles.track_artist", "error", line, mn.start, mn.end,
+                                f"{title} is by {artist} in the facts", artist, line.text[mn.start:mn.end])
+                    break

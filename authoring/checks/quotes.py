@@ -91,6 +91,8 @@ def _check_quote(ctx: Ctx, line: Line, q: Quoted, titles: set[str]) -> None:
         return
     if core in titles or quote_norm(raw).strip(_EDGE) in titles:
         return
+    if any(_in(core, quote_norm(p.name)) for p in idx.people):   # a nickname: Jean-Paul "JP" Arnaud
+        return
     words = core.split()
     # a review summary in quotation marks
     for summ, cid in idx.summaries:

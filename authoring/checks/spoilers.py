@@ -8,6 +8,14 @@ from .text import COMMON_STEMS, COMMON_WORDS, stem
 
 # abstract nouns (acceptance, redemption, loneliness) are themes, not events: alone they give nothing away
 ABSTRACT = re.compile(r"(?:ance|ence|ness|ity|ship|dom|hood|ism|ment|tion|sion)$")
+# what happens at an end: one of these, when only the ending uses it, gives the ending away
+EVENT_STEMS = frozenset(stem(w) for w in """
+die dies died dying death dead kill kills killed murder murdered drown drowned drowning suicide sacrifice sacrificed
+betray betrayed betrays confess confessed confesses escape escaped escapes survive survived survives rescue rescued
+destroy destroyed destroys explode exploded explodes execute executed arrest arrested shoot shot stab stabbed poison
+poisoned marry married reunite reunited divorce divorced abandon abandoned vanish vanished disappear disappeared
+collapse collapses collapsed perish perished crash crashed sink sank sunk capture captured imprisoned imprison
+""".split())
 RE_WORD = re.compile(r"[A-Za-z0-9]+(?:['-][A-Za-z0-9]+)*")
 
 
@@ -20,7 +28,7 @@ def check(ctx: Ctx) -> None:
     for t in terms:
         strong.append({st for st, w in t.items()
                        if (w not in COMMON_WORDS and st not in COMMON_STEMS and not ABSTRACT.search(w))
-                       or st in ("die", "kill")})
+                       or st in EVENT_STEMS})
     for line in ctx.page.lines:
         if line.kind not in ("text", "subheading") or line.section == "ending":
             continue

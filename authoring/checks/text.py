@@ -81,9 +81,8 @@ ORDINALS = {
     "hundredth": 100,
 }
 
-_W = "(?:" + "|".join(sorted(list(UNITS) + [f"{t}(?:-(?:{'|'.join(list(UNITS)[1:10])}))?" for t in TENS],
-                             key=len, reverse=True)) + ")"
-NUMWORDS = rf"(?:{_W}(?:[ -](?:and[ -])?(?:{_W}|hundred|thousand|million|billion))*)"
+_W = "(?:" + "|".join(sorted(list(UNITS) + list(TENS), key=len, reverse=True)) + ")"
+NUMWORDS = rf"(?:{_W}(?:[ -](?:and[ -])?(?:{_W}|hundred|thousand|million|billion)\b)*)"
 DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 NUM = rf"(?:{DIGITS}|{NUMWORDS})"
 

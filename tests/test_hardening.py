@@ -1,0 +1,113 @@
+"""Hard to break: every bad seed through the real commands, hostile titles, a crash mid-draft."""
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from authoring.cli import app
+from tests.conftest import EXAMPLE, ROOT, SECRET
+from tests.fake_openai import FakeOpenAI
+
+CORPUS = sorted(p for p in (Path(__file__).parent / "bad_seeds").glob("*.yaml") if p.name != "EXPECTED.yaml")
+GENERATED = {
+    "empty.yaml": b"",
+    "binary.yaml": bytes(range(256)) * 4,
+    "latin1.yaml": "title: Amélie\nyear: 2001\n".encode("latin-1"),
+    "huge.yaml": b"title: X\nyear: 2000\ntrivia:\n" + b"  - " + b"a" * 2_000_000 + b"\n",
+}
+
+
+def bad_seeds(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("generated")
+    for name, data in GENERATED.items():
+        (folder / name).write_bytes(data)
+    return CORPUS + sorted(folder.iterdir())
+
+
+@pytest.fixture(scope="module")
+def seeds(tmp_path_factory):
+    return bad_seeds(tmp_path_factory)
+
+
+def test_corpus_is_large_enough(seeds):
+    assert len(seeds) >= 30
+
+
+def test_every_bad_seed_exits_2_with_a_message_writes_nothing_and_calls_no_model(seeds, model_env, tmp_path):
+    for seed in seeds:
+        out = tmp_path / "out"
+        for command in (["draft", str(seed), "--out", str(out)], ["facts", "check", str(seed)]):
+            result = CliRunner().invoke(app, command)
+            assert result.exit_code == 2, (seed.name, command[0], result.output)
+            assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception, SystemExit)
+            assert str(seed) in result.output, (seed.name, result.output)  # names the file (and the line, where known)
+        assert not out.exists(), seed.name
+    assert model_env.count("/v1/chat/completions") == 0
+
+
+def test_a_bad_seed_from_the_real_command_line_has_no_traceback(tmp_path):
+    seed = tmp_path / "s.yaml"
+    seed.write_text("title: [unclosed\nyear: 1995\n")
+    result = subprocess.run([sys.executable, "-m", "authoring", "draft", str(seed), "--out", str(tmp_path / "o")],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 2 and "Traceback" not in result.stderr and "YAML" in result.stderr
+
+
+@pytest.mark.parametrize("title", ["../../etc/passwd", "CON", "???", "/", "A" * 500, "..", "nul.txt"])
+def test_hostile_titles_make_safe_folders_inside_out(title, model_env, tmp_path):
+    seed = tmp_path / "seed.yaml"
+    seed.write_text(f"title: {title!r}\nyear: 1999\ndirectors: [Someone Real]\n".replace("'", '"'))
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["draft", str(seed), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    written = [p for p in tmp_path.rglob("*") if p.is_file() and p != seed]
+    assert written and all(out.resolve() in p.resolve().parents for p in written)
+    (folder,) = [p for p in out.iterdir() if p.name != ".cache"]
+    assert 0 < len(folder.name) <= 100 and folder.name not in ("con", "nul", "..", ".")
+
+
+def _start(args, env):
+    return subprocess.Popen([sys.executable, "-m", "authoring", *args], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def test_sigkill_mid_draft_then_rerun_completes_and_keeps_hand_edits(tmp_path):
+    out = tmp_path / "out"
+    folder = out / "leaving-las-vegas-1995"
+    with FakeOpenAI(latency=0.4) as server:
+        env = os.environ | {"OPENAI_BASE_URL": server.base_url, "OPENAI_API_KEY": SECRET,
+                            "AUTHORING_MODEL": "fake-model", "AUTHORING_CONCURRENCY": "2"}
+        # killed while the model calls are in flight: nothing half-written
+        proc = _start(["draft", str(EXAMPLE), "--out", str(out)], env)
+        deadline = time.monotonic() + 20
+        while server.count("/v1/chat/completions") < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        assert not (folder / "page.md").exists()
+        assert subprocess.run([sys.executable, "-m", "authoring", "draft", str(EXAMPLE), "--out", str(out)],
+                              cwd=ROOT, env=env, capture_output=True).returncode == 0
+        page = (folder / "page.md").read_text()
+        # the editor edits; a regen is killed mid-way; the edit survives and the rerun completes
+        edited = page.replace("## Cast & Characters\n", "## Cast & Characters\nAn editor's note.\n")
+        (folder / "page.md").write_text(edited)
+        calls = server.count("/v1/chat/completions")
+        proc = _start(["regen", str(folder), "faq", "synopsis"], env)
+        while server.count("/v1/chat/completions") < calls + 1 and time.monotonic() < deadline + 20:
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        assert (folder / "page.md").read_text() == edited
+        rerun = subprocess.run([sys.executable, "-m", "authoring", "regen", str(folder), "faq", "synopsis"],
+                               cwd=ROOT, env=env, capture_output=True, text=True)
+        assert rerun.returncode == 0, rerun.stderr
+        assert "An editor's note." in (folder / "page.md").read_text()
+    for path in folder.rglob("*.json"):
+        import json
+        json.loads(path.read_text())  # no corrupt file
+    assert not list(folder.rglob("*.tmp"))
