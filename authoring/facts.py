@@ -14,7 +14,6 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-import sys
 import types
 import typing
 from typing import Annotated, Any, Literal, get_args, get_origin
@@ -595,33 +594,3 @@ def export_schema() -> dict:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "Film facts seed"
     return schema
-
-
-def main(argv: list[str] | None = None) -> int:
-    """`python -m authoring.facts --schema` prints the JSON schema of a seed;
-    `python -m authoring.facts SEED...` checks seeds (exit 1 if any is invalid)."""
-    import argparse
-    parser = argparse.ArgumentParser(prog="python -m authoring.facts", description=main.__doc__)
-    parser.add_argument("--schema", action="store_true", help="print the seed JSON schema")
-    parser.add_argument("seeds", nargs="*", help="seed files to check")
-    args = parser.parse_args(argv)
-    if not args.schema and not args.seeds:
-        parser.error("give --schema or one or more seed files")
-    if args.schema:
-        sys.stdout.write(json.dumps(export_schema(), indent=2, ensure_ascii=False) + "\n")
-    status = 0
-    for seed in args.seeds:
-        try:
-            loaded = load_facts(seed)
-        except FactsError as exc:
-            print(exc, file=sys.stderr)
-            status = 1
-            continue
-        print(f"{seed}: ok ({loaded.facts.title}, {loaded.facts.year})")
-        for w in loaded.warnings:
-            print(f"  {seed}:{w.line or '?'}: warning: {w.path}: {w.message}")
-    return status
-
-
-if __name__ == "__main__":
-    sys.exit(main())

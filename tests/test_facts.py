@@ -4,12 +4,13 @@ from __future__ import annotations
 import json
 import pickle
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
+from typer.testing import CliRunner
+
+from authoring.cli import app
 
 from authoring.facts import (
     MAX_FILE_BYTES, Facts, FactsError, Loaded, Problem, export_schema, load_facts, parse_facts, slugify,
@@ -237,8 +238,7 @@ def test_facts_error_is_hashable_picklable_and_readable():
 
 # ---------------------------------------------------------------- schema
 
-REGENERATE = ("python -m authoring.facts --schema > schemas/facts.schema.json "
-              "(or python -m authoring.schemas, which writes every schema)")
+REGENERATE = "python -m authoring.schemas (writes every schema)"
 
 
 def test_committed_schema_is_current():
@@ -248,20 +248,17 @@ def test_committed_schema_is_current():
         json.dumps(export_schema(), indent=2, ensure_ascii=False) + "\n", f"regenerate it: {REGENERATE}"
 
 
-def test_schema_command_line(capsys):
-    assert facts_module.main(["--schema"]) == 0
-    assert capsys.readouterr().out == SCHEMA_FILE.read_text(encoding="utf-8")
-    run = subprocess.run([sys.executable, "-m", "authoring.facts", "--schema"], cwd=ROOT,
-                         capture_output=True, text=True, timeout=60)
-    assert run.returncode == 0 and json.loads(run.stdout) == export_schema()
+def test_schema_command_line():
+    result = CliRunner().invoke(app, ["facts", "schema"])
+    assert result.exit_code == 0 and result.output == SCHEMA_FILE.read_text(encoding="utf-8")
 
 
-def test_check_command_line(capsys):
-    assert facts_module.main([str(EXAMPLE)]) == 0
-    out = capsys.readouterr().out
-    assert "ok (Leaving Las Vegas, 1995)" in out and out.count("warning") == 2
-    assert facts_module.main([str(BAD / "runtime_as_text.yaml")]) == 1
-    assert "runtime_minutes" in capsys.readouterr().err
+def test_check_command_line():
+    result = CliRunner().invoke(app, ["facts", "check", str(EXAMPLE)])
+    assert result.exit_code == 0
+    assert "Leaving Las Vegas (1995) is a valid seed" in result.output and result.output.count("warning") == 2
+    result = CliRunner().invoke(app, ["facts", "check", str(EXAMPLE), str(BAD / "runtime_as_text.yaml")])
+    assert result.exit_code == 2 and "runtime_minutes" in result.output
 
 
 def test_schema_describes_the_seed():

@@ -73,8 +73,15 @@ def check(ctx: Ctx) -> None:
     titles = [fold(t) for t in ctx.idx.title_strings if t]
     rx_titles = re.compile(r"(?<![A-Za-z0-9])(?:" + "|".join(re.escape(t) for t in sorted(titles, key=len, reverse=True))
                            + r")(?![A-Za-z0-9])", re.I) if titles else None
+    triggers = {"award", "oscar", "best", "globe", "bafta", "prize", "emmy", "nominat", "winning", "palme", "golden",
+                "guild", "critics", "spirit", "cesar", "goya", "razz", "festival", "sundance", "saturn", "grammy",
+                "berlinale", "national board", "circle", "aacta", "annie", "hugo"}
+    triggers |= {a.award.lower() for a in ctx.facts.awards} | {a.category.lower() for a in ctx.facts.awards}
     for line in ctx.page.lines:
         if line.kind != "text":
+            continue
+        low = line.folded.lower()
+        if not any(t in low for t in triggers):
             continue
         _awards_line(ctx, line, rx_body, rx_cat_known, rx_titles)
     _source(ctx)

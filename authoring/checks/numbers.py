@@ -7,7 +7,7 @@ import re
 
 from .context import Ctx
 from .page import Line
-from .text import DIGITS, MULTIPLIERS, NUMWORDS, ORDINALS, lower_same_len, num_value, sentence_spans, words_value
+from .text import DIGITS, MULTIPLIERS, NUMWORDS, ORDINALS, TENS, UNITS, lower_same_len, num_value, sentence_spans, words_value
 
 MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
@@ -887,7 +887,11 @@ def _fmt_runtime(rt: int, style: str, found: str) -> str:
     return f"{rt} minutes"
 
 
+_ANY_NUMBER = re.compile(r"\d|\b(?:" + "|".join(sorted(set(UNITS) | set(TENS) | set(ORDINALS), key=len, reverse=True))
+                         + r")\b", re.I)
+
+
 def check(ctx: Ctx) -> None:
     for line in ctx.page.lines:
-        if line.kind == "text" or line.kind == "title":
+        if (line.kind == "text" or line.kind == "title") and _ANY_NUMBER.search(line.folded):
             NumberScan(ctx, line).run()
