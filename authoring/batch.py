@@ -87,6 +87,89 @@ def _facts_message(exc: FactsError) -> str:
                                                           if len(exc.problems) > 5 else "")
 
 
+def _load_seed(path: str) -> Facts:
+    return load_facts(path).facts
+
+
+class SeedLoader:
+    """Reads seeds for the titles. For a large batch the YAML parsing and validation
+    (a few ms a seed, the costliest step of a title after the checks) runs in a
+    helper process (`python -m authoring.batch --seed-helper`), off the event loop
+    that drives the model calls; the facts come back pickled (FactsError too).
+    Anything wrong with the helper: the seeds are read here instead."""
+
+    MIN_SEEDS = 64  # below this a helper process costs more to start than it saves
+
+    def __init__(self, seeds: int):
+        import os
+        self.enabled = seeds >= self.MIN_SEEDS and (os.cpu_count() or 1) > 1
+        self.proc = None
+        self.lock = asyncio.Lock()
+
+    async def start(self) -> None:
+        if not self.enabled:
+            return
+        import subprocess
+        import sys
+        try:
+            self.proc = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "authoring.batch", "--seed-helper", stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True, limit=1 << 24)
+        except OSError:
+            self.proc = None
+
+    async def load(self, path: Path) -> Facts:
+        if self.proc is not None:
+            import pickle
+            try:
+                async with self.lock:  # one request at a time on the pipe
+                    self.proc.stdin.write(json.dumps(str(path)).encode() + b"\n")
+                    await self.proc.stdin.drain()
+                    size = int.from_bytes(await self.proc.stdout.readexactly(8), "big")
+                    kind, value = pickle.loads(await self.proc.stdout.readexactly(size))
+            except (OSError, EOFError, ValueError, asyncio.IncompleteReadError, pickle.UnpicklingError,
+                    AttributeError, ImportError):
+                await self.close()
+            else:
+                if kind == "ok":
+                    return value
+                raise value
+        return _load_seed(str(path))
+
+    async def close(self) -> None:
+        proc, self.proc = self.proc, None
+        if proc is None:
+            return
+        try:
+            proc.stdin.close()
+            await asyncio.wait_for(proc.wait(), 5)
+        except (OSError, asyncio.TimeoutError, asyncio.CancelledError):
+            if proc.returncode is None:
+                proc.kill()
+
+
+def _seed_helper() -> int:
+    """The helper process: a JSON path per line in, (length, pickled result) out."""
+    import pickle
+    import signal
+    import sys
+    from .facts import Problem
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the batch's to handle
+    out = sys.stdout.buffer
+    for line in sys.stdin.buffer:
+        path = json.loads(line)
+        try:
+            result = ("ok", _load_seed(path))
+        except FactsError as exc:
+            result = ("error", exc)
+        except Exception as exc:  # noqa: BLE001 - reported as the seed's problem
+            result = ("error", FactsError(path, [Problem("", None, f"cannot read: {type(exc).__name__}: {exc}")]))
+        data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+        out.write(len(data).to_bytes(8, "big") + data)
+        out.flush()
+    return 0
+
+
 # ---------------------------------------------------------------- draft folders
 
 _TEMPLATE_HASHES: dict[str, str] = {}
@@ -357,10 +440,11 @@ class Batch:
             self.record(_row(-1 - i, Path(path), "invalid", reason))
 
     # one title ----------------------------------------------------------
-    async def title(self, index: int, seed: Path, client, limit: asyncio.Semaphore) -> dict:
+    async def title(self, index: int, seed: Path, client, limit: asyncio.Semaphore,
+                    loader: SeedLoader | None = None) -> dict:
         started = time.perf_counter()
         try:
-            facts = load_facts(seed).facts
+            facts = await loader.load(seed) if loader is not None else _load_seed(str(seed))
         except FactsError as exc:
             return _row(index, seed, "invalid", _facts_message(exc))
         row = _row(index, seed, "failed", facts=facts)
@@ -439,7 +523,9 @@ class Batch:
         workers = self.options.titles_in_flight or max(2, self.settings.concurrency)
         queue: Iterator[tuple[int, Path]] = iter(enumerate(self.seeds))
         ticker = asyncio.create_task(self._tick())
+        loader = SeedLoader(len(self.seeds))
         try:
+            await loader.start()
             if self.options.batch_api:
                 from .batch_api import BatchApiError
                 try:
@@ -450,7 +536,7 @@ class Batch:
 
             async def worker() -> None:
                 for index, seed in queue:  # a shared iterator: each seed goes to one worker
-                    self.record(await self.title(index, seed, client, limit))
+                    self.record(await self.title(index, seed, client, limit, loader))
 
             try:
                 async with asyncio.TaskGroup() as group:
@@ -460,6 +546,7 @@ class Batch:
                 self.stopped = str(group_error.exceptions[0])
         finally:
             ticker.cancel()
+            await loader.close()
             await _settle_other_tasks()
             await client.close()
 
@@ -635,3 +722,10 @@ def print_report(console, result: BatchResult, limit: int = 200) -> None:
         console.print(f"note: {note}", soft_wrap=True, markup=False)
     if result.report_path:
         console.print(f"report: {result.report_path}", soft_wrap=True, markup=False)
+
+
+if __name__ == "__main__":
+    import sys
+    if sys.argv[1:] == ["--seed-helper"]:
+        sys.exit(_seed_helper())
+    sys.exit("usage: python -m authoring.batch --seed-helper (used by `authoring batch`)")

@@ -66,14 +66,15 @@ class Generator:
 
     async def _ask(self, section: Section, messages: list[dict], schema: dict, result: Result) -> Reply:
         s = self.settings
+        max_tokens = min(section.max_tokens or s.max_tokens, s.max_tokens)
         key = Cache.key(model=s.model, backend=self.backend, messages=messages, schema=schema,
-                        temperature=s.temperature, max_tokens=s.max_tokens)
+                        temperature=s.temperature, max_tokens=max_tokens)
         hit = self.cache.get(key)
         if hit is not None:
             result.cached += 1
             return Reply(hit["text"], Usage())
         async with self.limit:
-            reply = await self.client.complete(section.id, messages, schema)
+            reply = await self.client.complete(section.id, messages, schema, max_tokens)
         if reply.problem is None:
             self.cache.put(key, {"text": reply.text, "usage": {"prompt_tokens": reply.usage.prompt_tokens,
                                                                "completion_tokens": reply.usage.completion_tokens}})

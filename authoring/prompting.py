@@ -23,7 +23,7 @@ def prompts_dir() -> Path:
 
 def facts_json(data) -> str:
     """JSON with "<" escaped: valid JSON that no fact text can use to close the data block."""
-    return json.dumps(data, indent=1, ensure_ascii=False).replace("<", "\\u003c")
+    return json.dumps(data, ensure_ascii=False, separators=(", ", ": ")).replace("<", "\\u003c")
 
 
 @cache

@@ -174,3 +174,85 @@ def test_module_entry_point(tmp_path):
                            str(LLV / "page.md"), "--json"], capture_output=True, text=True, cwd=root)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["pages"][0]["flags"] == []
+
+
+# ---------------------------------------------------------------- plausible clean sentences, other phrasings
+
+PROBES = {
+'leaving-las-vegas-1995': [
+ "Nicolas Cage won the Oscar for Best Actor for his role as Ben Sanderson.",
+ "Elisabeth Shue earned a Best Actress nomination.",
+ "The film was made for just $3.6 million and earned $32 million.",
+ "It grossed nearly nine times its budget.",
+ "Mike Figgis wrote, directed and scored the film.",
+ "Shot on Super 16mm, it was blown up to 35mm.",
+ "It is based on John O'Brien's semi-autobiographical novel.",
+ "The 1995 drama runs 111 minutes.",
+ "Cage's Ben and Shue's Sera share a fragile bond.",
+ "The opening credits roll about fifteen minutes in.",
+ "It sits at 90% on Rotten Tomatoes and 7.5 on IMDb.",
+ "Two Academy Award nominations, one win.",
+ "Figgis's jazzy score suits the neon.",
+ "Released in 1995, it became an arthouse hit on a shoestring budget.",
+ "Both leads were nominated, and Cage took home the statuette.",
+ "The story unfolds over a few weeks in Las Vegas.",
+ "Julian Sands plays Yuri, Sera's violent Latvian pimp.",
+ "A 111-minute study of addiction, set mostly in Las Vegas, Nevada.",
+ "Richard Lewis appears as Peter, an old colleague who lends Ben money.",
+ "Critics such as Roger Ebert, Janet Maslin and Kenneth Turan praised the two lead performances.",
+],
+'alien-1979': [
+ "Ridley Scott's Alien (1979) is a landmark of horror.",
+ "Sigourney Weaver as Ripley is unforgettable.",
+ "The seven-person crew of the Nostromo is woken early.",
+ "H. R. Giger's creature design still unsettles.",
+ "Jerry Goldsmith's score and Derek Vanlint's cinematography build dread.",
+ "The film won the Oscar for Best Visual Effects.",
+ "It made $104.9 million worldwide on an $11 million budget, nearly ten times its cost.",
+ "Kane's chestburster scene is still a shock.",
+ "Aliens, the 1986 sequel, is a war film.",
+ "Terry Rawlings edited the film, and the interiors were shot at Shepperton Studios.",
+ "Dan O'Bannon and Ronald Shusett wrote the screenplay.",
+ "Ash, the science officer, lets Kane back aboard.",
+ "Its 117-minute running time flies by.",
+ "Viewers rate it 8.5 out of 10 on IMDb.",
+ "The Nostromo is a commercial towing spaceship with a crew of seven.",
+ "Veronica Cartwright's Lambert is the ship's navigator.",
+ "Yaphet Kotto and Harry Dean Stanton play the two engineers, Parker and Brett.",
+ "Scott's film was nominated for two Academy Awards and won one.",
+ "It earned a Metacritic score of 89 and 93% on Rotten Tomatoes.",
+ "Tom Skerritt plays Dallas, the captain.",
+]}
+
+
+@pytest.mark.parametrize("case,sentence", [(c, s) for c, ss in PROBES.items() for s in ss])
+def test_plausible_true_sentences_pass(case, sentence):
+    facts = load_facts(DEV / case / "facts.yaml").facts
+    clean = (DEV / case / "page.md").read_text(encoding="utf-8")
+    text = clean.replace("### Personal Review\n", "### Personal Review\n" + sentence + "\n", 1)
+    no = text.split("\n").index(sentence) + 1
+    assert [(f.rule, f.excerpt) for f in errors(check_page(facts, text)) if f.line == no] == []
+
+
+def test_random_edits_never_crash():
+    import random
+    rng = random.Random(7)
+    cases = [(load_facts(p / "facts.yaml").facts, (p / "page.md").read_text(encoding="utf-8")) for p in DEV_CASES]
+    cases.append((facts_from(STATION_FACTS), STATION_PAGE))
+    bits = ['"', "\u201c", "\u2019", "'", "(", ")", "## FAQ", "### ?", "$", "\u00a35", "1h", "12/", "Best Actor",
+            "Oscar", " by ", "based on a novel by", "- ", "\u2026", "1979-13-45", "May 45, 1979", "9999", "0:00"]
+    for _ in range(150):
+        facts, page = rng.choice(cases)
+        lines = page.split("\n")
+        for _ in range(rng.randint(1, 6)):
+            op = rng.random()
+            if op < 0.3 and lines:
+                del lines[rng.randrange(len(lines))]
+            elif op < 0.6 or not lines:
+                lines.insert(rng.randrange(len(lines) + 1), rng.choice(lines + bits) + rng.choice(bits))
+            else:
+                j = rng.randrange(len(lines))
+                k = rng.randrange(len(lines[j]) + 1)
+                lines[j] = lines[j][:k] + rng.choice(bits) + lines[j][k:]
+        text = "\n".join(lines)
+        assert_excerpts_on_lines(text, check_page(facts, text))

@@ -98,3 +98,28 @@ def test_characters_are_not_credited():
 def test_names_mixed_from_two_people():
     got = errors_on(HARBOUR, HARBOUR_PAGE, "Wendy Kermode disliked it.", H_AFTER)
     assert any(f.rule == "people.unknown" for f in got)
+
+
+def test_character_paired_with_someone_not_in_the_cast():
+    got = errors_on(HARBOUR, HARBOUR_PAGE, "- Inge Volk (Mei Tanaka): a biologist.", H_AFTER)
+    assert [(f.rule, f.excerpt) for f in got] == [("roles.actor_character", "Inge Volk (Mei Tanaka)")]
+
+
+def test_critic_given_another_critics_view():
+    text = HARBOUR_PAGE.replace("- Wendy Ide of The Times admired the photography but found the final act rushed.",
+                                "- Mark Kermode admired the photography but found the final act rushed.")
+    flags = check_page(HARBOUR, text)
+    assert any(f.rule == "roles.critic_review" and f.excerpt == "Mark Kermode" for f in flags)
+
+
+def test_soundtrack_artist():
+    text = HARBOUR_PAGE.replace('- "Low Tide" – Lars Øberg', '- "Low Tide" – José García')
+    assert any(f.rule == "roles.track_artist" and f.excerpt == "José García" for f in check_page(HARBOUR, text))
+
+
+def test_nickname_in_the_facts_name():
+    facts = facts_from('title: T\nyear: 2000\ncast:\n  - {actor: Ann Lee, character: "Jean-Paul \\"JP\\" Arnaud"}\n')
+    page = '# T (2000)\n\n## Cast & Characters\n- Jean-Paul "JP" Arnaud (Ann Lee): a doorman. JP and Arnaud.\n'
+    assert [f for f in check_page(facts, page) if f.severity == "error"] == []
+    bad = page.replace("(Ann Lee)", "(Anne Leigh)")
+    assert any(f.rule == "people.unknown" for f in check_page(facts, bad))

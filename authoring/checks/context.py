@@ -32,46 +32,52 @@ _OPEN_D = '"\u201c\u201e\u00ab'
 _CLOSE_FOR = {'"': '"\u201d\u201c', "\u201c": '\u201d"\u201c', "\u201e": '\u201c\u201d"', "\u00ab": "\u00bb"}
 
 
+_LETTER = re.compile(r"[A-Za-z]")
+_SINGLE_OPEN = re.compile(r"(?:(?<=^)|(?<=[\s(\[\-\u2014\u2013/]))[\u2018'](?=[A-Za-z0-9\u00c0-\u024f])")
+_OPEN_D_RE = re.compile("[" + _OPEN_D + "]")
+_CLOSE_RE = {ch: re.compile("[" + closers + "]") for ch, closers in _CLOSE_FOR.items()}
+_SINGLE_STOP = re.compile("['\u2019" + _OPEN_D + "]")   # a possible closing mark, or an opening double one
+
+
 def find_quotes(text: str) -> list[Quoted]:
     out: list[Quoted] = []
-    i, n = 0, len(text)
+    n = len(text)
     taken = []
-    while i < n:
-        ch = text[i]
-        if ch in _OPEN_D:
-            closers = _CLOSE_FOR[ch]
-            j = i + 1
-            while j < n and text[j] not in closers:
-                j += 1
-            if j < n:
-                out.append(Quoted(i, j + 1, (i + 1, j), True, True))
-                taken.append((i, j + 1))
-                i = j + 1
-                continue
-            if re.search(r"[A-Za-z]", text[i + 1:]):
-                out.append(Quoted(i, n, (i + 1, n), False, True))
-                taken.append((i, n))
-            break
-        i += 1
+    m = _OPEN_D_RE.search(text)
+    while m is not None:
+        i = m.start()
+        cm = _CLOSE_RE[text[i]].search(text, i + 1)
+        if cm is not None:
+            j = cm.start()
+            out.append(Quoted(i, j + 1, (i + 1, j), True, True))
+            taken.append((i, j + 1))
+            m = _OPEN_D_RE.search(text, j + 1)
+            continue
+        if _LETTER.search(text, i + 1):
+            out.append(Quoted(i, n, (i + 1, n), False, True))
+            taken.append((i, n))
+        break
     # single quotes, outside double-quoted spans
-    for m in re.finditer(r"(?:(?<=^)|(?<=[\s(\[\-\u2014\u2013/]))[\u2018'](?=[A-Za-z0-9\u00c0-\u024f])", text):
+    if "'" not in text and "\u2018" not in text:
+        return out
+    for m in _SINGLE_OPEN.finditer(text):
         s = m.start()
         if any(a <= s < b for a, b in taken):
             continue
-        k = s + 1
         end = None
-        while k < n:
-            c = text[k]
-            if c in "'\u2019" and not text[k - 1].isspace() and (k + 1 >= n or not text[k + 1].isalnum()):
+        km = _SINGLE_STOP.search(text, s + 1)
+        while km is not None:
+            k = km.start()
+            if text[k] in _OPEN_D:
+                break
+            if not text[k - 1].isspace() and (k + 1 >= n or not text[k + 1].isalnum()):
                 end = k
                 break
-            if c in _OPEN_D:
-                break
-            k += 1
+            km = _SINGLE_STOP.search(text, k + 1)
         if end is None or end - s < 3:
             continue
         inner = text[s + 1:end]
-        if not re.search(r"[A-Za-z]", inner):
+        if not _LETTER.search(inner):
             continue
         if any(a < end and s < b for a, b in taken):
             continue

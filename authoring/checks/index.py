@@ -4,12 +4,13 @@ outlets ...), numbers the facts contain, quote sources, award entries and the
 distinctive words of each ending item."""
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
 from ..facts import Facts
-from .text import (COMMON_WORDS, DIGITS, HONORIFICS, MULTIPLIERS, NON_PERSON_WORDS, NUMWORDS, ORDINALS, STOP_CAPS,
-                   WORD_RE, fold, loose_key, norm_words, num_value, stem)
+from .text import (DIGITS, HONORIFICS, MULTIPLIERS, NUMWORDS, ORDINALS, STOP_CAPS,  # noqa: F401 (literal_alt)
+                   WORD_RE, fold, literal_alt, loose_key, norm_words, num_value, stem)
 
 # ---------------------------------------------------------------- award bodies
 
@@ -216,6 +217,14 @@ class FactsIndex:
     counts: dict[str, int]
     lower_words: set[str]                   # lower-case words used in the facts
     loose_names: set[str] = field(default_factory=set)   # spelling-insensitive keys of every name
+    memo: dict = field(default_factory=dict, repr=False, compare=False)  # per-facts data the rules derive once
+
+    def derived(self, key: str, build):
+        """build(self), computed once per facts object (the index is cached per facts)."""
+        got = self.memo.get(key)
+        if got is None:
+            got = self.memo[key] = build(self)
+        return got
 
     def ids(self, alias: str) -> set[int]:
         return self.alias_ids.get(alias, set())
@@ -265,9 +274,8 @@ BUILTIN_PHRASES = [
 _CAP_SEQ = re.compile(r"[A-Z][A-Za-z'-]*(?:\s+(?:(?:of|the|de|del|la|le|van|von|da|di|du|and|in|on)\s+)?[A-Z][A-Za-z'-]*)*")
 
 
-def _phrase_alt(phrases) -> str:
-    uniq = sorted({p for p in phrases if p and len(p) >= 2}, key=len, reverse=True)
-    return "|".join(re.escape(p) for p in uniq)
+def _phrase_alt(phrases, ignorecase: bool = False) -> str:
+    return literal_alt({p for p in phrases if p and len(p) >= 2}, ignorecase)
 
 
 def build_index(f: Facts) -> FactsIndex:
@@ -368,7 +376,7 @@ def build_index(f: Facts) -> FactsIndex:
             for part in fold(s).split(","):
                 if part.strip():
                     phrases.add(part.strip())
-    phrase_re = re.compile(r"(?<![A-Za-z0-9])(?:" + _phrase_alt(phrases) + r")(?![A-Za-z0-9])", re.I)
+    phrase_re = re.compile(r"(?<![A-Za-z0-9])(?:" + _phrase_alt(phrases, True) + r")(?![A-Za-z0-9])", re.I)
 
     person_tokens = set()
     for alias in alias_ids:
@@ -508,11 +516,16 @@ def build_index(f: Facts) -> FactsIndex:
 _ALWAYS_SPOILER = {"dies", "died", "dying", "killed", "murdered", "survives", "survive", "survived"}
 
 
+_ELLIPSIS = re.compile(r"\s*\.\s*\.\s*\.\s*")
+_SPACES = re.compile(r"\s+")
+
+
+@functools.lru_cache(maxsize=1 << 14)
 def quote_norm(text: str) -> str:
     """Quote text for comparison: folded, lower-case, ellipses and spacing unified."""
     t = fold(text).replace("\u2026", "...").lower()
-    t = re.sub(r"\s*\.\s*\.\s*\.\s*", " ... ", t)
-    t = re.sub(r"\s+", " ", t)
+    t = _ELLIPSIS.sub(" ... ", t)
+    t = _SPACES.sub(" ", t)
     return t.strip()
 
 

@@ -7,7 +7,8 @@ import re
 
 from .context import Ctx
 from .page import Line
-from .text import DIGITS, MULTIPLIERS, NUMWORDS, ORDINALS, TENS, UNITS, lower_same_len, num_value, sentence_spans, words_value
+from .text import (DIGITS, MULTIPLIERS, NUMWORDS, ORDINALS, TENS, UNITS, literal_alt, lower_same_len, num_value,
+                   sentence_spans, words_value)
 
 MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
@@ -15,7 +16,7 @@ MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
     "oct": 10, "nov": 11, "dec": 12,
 }
-_MON = "(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + ")"
+_MON = "(?:" + literal_alt(MONTHS) + ")"   # = longest|...|shortest, as a trie
 MONTH_NAME = ["", "January", "February", "March", "April", "May", "June", "July", "August", "September",
               "October", "November", "December"]
 
@@ -56,7 +57,7 @@ RE_VOTES = re.compile(rf"(?<![\d.])(?P<a>{DIGITS})\s*(?P<mult>k|m|thousand|milli
 RE_YEAR = re.compile(r"(?<![\d$\u00a3\u20ac.,/:-])(?P<y>1[89]\d\d|20\d\d)(?![\d,])(?!'?s\b)")
 RE_DECADE = re.compile(r"(?<![\d])(?P<y>1[89]\d0|20\d0)'?s\b|(?<=\s)'(?P<yy>\d0)s\b")
 RE_ORD_DIGIT = re.compile(r"\b(?P<n>\d+)(?:st|nd|rd|th)\b")
-RE_ORD_WORD = re.compile(r"\b(?P<w>" + "|".join(sorted(ORDINALS, key=len, reverse=True)) + r")\b(?P<rest>(?:[ -]\w+){0,2})")
+RE_ORD_WORD = re.compile(r"\b(?P<w>" + literal_alt(ORDINALS) + r")\b(?P<rest>(?:[ -]\w+){0,2})")
 RE_PLAIN = re.compile(rf"(?<![\w.,$\u00a3\u20ac#])(?P<n>{DIGITS})(?P<suf>[a-z]{{1,4}})?(?![\w])")
 RE_WORDS = re.compile(rf"\b(?P<n>{NUMWORDS})\b")
 RE_URL = re.compile(r"https?://\S+|www\.\S+|\]\([^)]*\)")
@@ -404,8 +405,6 @@ class NumberScan:
             v, unit = unit_value
             if (v, unit) in self.idx.text_durations or (v in self.idx.text_numbers and not runtime_like):
                 return
-            if (v, unit) in self.idx.text_durations:
-                return
         if not (ctx_rt or runtime_like):
             if unit_value and unit_value[0] in self.idx.text_numbers:
                 return
@@ -422,6 +421,12 @@ class NumberScan:
 
     # ---------------------------------------------------------------- ratings
     def _rating_ctx(self, s: int, e: int) -> str | None:
+        a = self.after(e, 30)
+        for key, rx in RATING_KW:   # "7.5 on IMDb", "93% on Rotten Tomatoes"
+            m = rx.search(a)
+            if m and re.match(r"^[\s:,]*(?:(?:user |critic |critics' )?(?:rating|score|stars?|average))?\s*"
+                              r"(?:on|from|at|with|in|by)\s*(?:the\s+)?$", a[:m.start()]):
+                return key
         b = self.before(s, 40)
         best, pos = None, -1
         for key, rx in RATING_KW:
@@ -430,11 +435,10 @@ class NumberScan:
                     best, pos = key, m.start()
         if best:
             return best
-        a = self.after(e, 30)
         for key, rx in RATING_KW:
             m = rx.search(a)
-            if m and re.match(r"^[\s:,]*(?:(?:user |critic |critics' )?(?:rating|score|stars?|average))?\s*"
-                              r"(?:on|from|at|with|in|by)?\s*(?:the\s+)?$", a[:m.start()]):
+            if m and re.match(r"^[\s:,]*(?:(?:user |critic |critics' )?(?:rating|score|stars?|average))?\s*$",
+                              a[:m.start()]):
                 return key
         return None
 
@@ -718,6 +722,10 @@ class NumberScan:
             self.flag("numbers.count", s, e, f"the facts list {exp} award {'wins' if wins_kind == 'wins' else 'nominations'}",
                       exp, found)
             return
+        # "a crew of seven", "a cast of four"
+        if re.search(r"\b(?:crew|cast|ensemble|team|group) of\s+$", self.low[max(0, s - 20):s]):
+            if any(v in (self.idx.counts["cast"], self.idx.counts["crew"]) for v in vals):
+                return
         # "ten times its budget"
         tm = re.match(r"times\s+(?:its|the|their|his|her)\s+(?:\w+\s+)?(budget|cost|production cost)", after_words)
         if tm and self.f.box_office and self.f.box_office.budget:
@@ -887,7 +895,7 @@ def _fmt_runtime(rt: int, style: str, found: str) -> str:
     return f"{rt} minutes"
 
 
-_ANY_NUMBER = re.compile(r"\d|\b(?:" + "|".join(sorted(set(UNITS) | set(TENS) | set(ORDINALS), key=len, reverse=True))
+_ANY_NUMBER = re.compile(r"\d|\b(?:" + literal_alt(set(UNITS) | set(TENS) | set(ORDINALS), ignorecase=True)
                          + r")\b", re.I)
 
 

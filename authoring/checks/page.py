@@ -2,6 +2,7 @@
 line numbers; `### ` subsections inside a section."""
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -11,6 +12,8 @@ from .text import fold
 _HEADING = re.compile(r"^(#{1,6})[ \t]*(.*?)[ \t]*#*[ \t]*$")
 _TITLE_YEAR = re.compile(r"^(.*?)\s*\((\d{4})\)\s*$")
 LIST_MARK = re.compile(r"^\s*(?:[-*+\u2022]|\d{1,3}[.)])\s+")
+_HASHES = re.compile(r"^#+\s*")
+_section_id = functools.lru_cache(maxsize=1024)(section_id)   # pure; headings repeat from page to page
 
 
 @dataclass
@@ -28,7 +31,7 @@ class Line:
     def body_start(self) -> int:
         """Offset where the text starts after a heading's #s or a list marker."""
         if self.kind in ("title", "heading", "subheading"):
-            m = re.match(r"^#+\s*", self.text)
+            m = _HASHES.match(self.text)
             return m.end() if m else 0
         m = LIST_MARK.match(self.text)
         return m.end() if m else len(self.text) - len(self.text.lstrip())
@@ -89,7 +92,7 @@ def parse_page(text: str, film_title: str | None = None) -> Page:
         stripped = raw.strip()
         if stripped.startswith("```"):
             in_fence = not in_fence
-        m = None if in_fence else _HEADING.match(raw)
+        m = None if in_fence or not raw.startswith("#") else _HEADING.match(raw)
         if m and len(m.group(1)) == 1 and title_line is None and not sections:
             ln = Line(i, raw, folded, "title", None, -1, -1)
             title_line = ln
@@ -98,9 +101,9 @@ def parse_page(text: str, film_title: str | None = None) -> Page:
             title, year = (tm.group(1), int(tm.group(2))) if tm else (heading, None)
         elif m and len(m.group(1)) == 2:
             heading = m.group(2)
-            sid = section_id(heading, title or film_title)
+            sid = _section_id(heading, title or film_title)
             if sid is None and film_title and title and film_title != title:
-                sid = section_id(heading, film_title)
+                sid = _section_id(heading, film_title)
             ln = Line(i, raw, folded, "heading", sid, len(sections), -1)
             sections.append(Section(sid, heading, ln))
         elif m and len(m.group(1)) >= 3 and current is not None:

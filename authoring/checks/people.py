@@ -9,7 +9,7 @@ import re
 from .context import Ctx, Mention
 from .index import Person
 from .page import Line
-from .text import COMMON_WORDS, loose_key, stem, HONORIFICS, NON_PERSON_WORDS, STOP_CAPS, norm_words, sentence_spans
+from .text import COMMON_WORDS, HONORIFICS, NON_PERSON_WORDS, STOP_CAPS, loose_key, norm_words, stem
 
 _TOKEN = r"(?:[A-Z]\.(?:\s?[A-Z]\.)*|(?:Mc|Mac|O'|D'|L')?[A-Z][A-Za-z]*(?:[-'][A-Za-z]+)*)"
 _PARTICLE = r"(?:de|del|della|der|den|van|von|da|di|du|la|le|bin|al|ten|ter|dos|das)"
@@ -35,7 +35,8 @@ ROLE_VERBS = {
 }
 ROLE_BY = {
     "director": r"directed by|direction by|co-directed (?:it |the film )?with",
-    "writer": r"written by|screenplay by|script by|scripted by|co-written by|penned by|co-wrote (?:it |the film |the script |the screenplay )?with|wrote (?:it |the script |the screenplay )?with|co-written with|written with",
+    "writer": r"written by|screenplay by|script by|scripted by|co-written by|penned by|co-written with|written with|"
+              r"(?:co-)?wrote (?:it |the film |the script |the screenplay )?with",
     "composer": r"composed by|score by|scored by|music by",
     "designer": r"designed by|design by|designs by|created by",
     "producer": r"produced by",
@@ -68,6 +69,20 @@ RE_FAQ_WHO = re.compile(r"^\s*who\s+(?:(?:was|is)\s+the\s+)?(?:" + "|".join(
 RE_ACTOR_AS = re.compile(r"^,?\s+(?:who\s+)?(?:as|plays|played|playing|portrays|portrayed|portraying|stars as|"
                          r"starred as|starring as|is cast as|was cast as)\s+(?:the\s+)?$")
 RE_PLAYED_BY = re.compile(r"^,?\s+\(?(?:(?:is|was)\s+)?(?:played|portrayed|voiced)\s+by\s+$")
+
+
+_LABEL_COLON = re.compile(r"[*_]*:")
+_PAREN_OPEN = re.compile(r"(?:'s)?\s*\(\s*")
+_PAREN_CLOSE = re.compile(r"\s*\)")
+_LIST_SEP = re.compile(r"\s*(?:,|and|&|, and)\s*")
+_BEST_END = re.compile(r"\bbest\s+\w*\s*$", re.I)
+_SCRIPT = re.compile(r"screenplay|script")
+_SONG = re.compile(r"song|track")
+_OUTLET_PAREN = re.compile(r"^\s*\(\s*([^)]+?)\s*\)")
+_PARTS = re.compile(r"[^,;]+")
+_LETTERS3 = re.compile(r"[A-Za-z]{3,}")
+_DIGIT = re.compile(r"\d")
+_TRACK_SEP = re.compile(r"[\"'*_)]*\s*(?:by|-|:|,)\s*(?:the\s+band\s+|the\s+singer\s+)?")
 
 
 def _real(p: Person) -> bool:
@@ -149,7 +164,7 @@ def unknown_names(ctx: Ctx, line: Line) -> None:
                 split.append(cur)
         for g in split:
             # a label: "Domestic Gross: $32M"
-            if re.match(r"[*_]*:", line.folded[g[-1][2]:]) and not line.folded[line.body_start:g[0][1]].strip("*_ "):
+            if _LABEL_COLON.match(line.folded, g[-1][2]) and not line.folded[line.body_start:g[0][1]].strip("*_ "):
                 continue
             _check_group(ctx, line, g, covered)
 
@@ -261,7 +276,7 @@ def pairs(ctx: Ctx, line: Line) -> None:
         between = text[a.end:b.start]
         end = b.end
         orient = None
-        if re.fullmatch(r"(?:'s)?\s*\(\s*", between) and re.match(r"\s*\)", text[b.end:]):
+        if _PAREN_OPEN.fullmatch(between) and _PAREN_CLOSE.match(text, b.end):
             orient = "either"
             end = b.end + text[b.end:].index(")") + 1
         elif RE_ACTOR_AS.match(between):
@@ -335,34 +350,45 @@ def role_claims(ctx: Ctx, line: Line) -> None:
         prefix = text[:m.start]
         for prev in reversed(ms[:i]):
             sep = prefix[prev.end:]
-            if re.fullmatch(r"\s*(?:,|and|&|, and)\s*", sep):
+            if _LIST_SEP.fullmatch(sep):
                 prefix = prefix[:prev.start]
             else:
                 break
         claims += _fams(RE_BY_END.search(prefix))
         nm = RE_NOUN_END.search(prefix[-40:])
-        if nm and not re.search(r"\bbest\s+\w*\s*$", prefix[-40:], re.I):
+        if nm and not _BEST_END.search(prefix[-40:]):
             claims += _fams(nm)
         claims += _fams(RE_NOUN_AFTER.match(after))
         claims += _fams(RE_POSS_WORK.match(after))
-        for fam in dict.fromkeys(claims):
-            _check_family(ctx, line, m, persons, fam, text)
+        _check_families(ctx, line, m, persons, list(dict.fromkeys(claims)), text)
+
+
+def _has_family(p: Person, fam: str, m: Mention, text: str) -> bool:
+    if fam in p.families:
+        return True
+    if fam == "writer" and "author" in p.families and not _SCRIPT.search(text[m.end:m.end + 60]):
+        return True
+    return fam == "composer" and "artist" in p.families and bool(_SONG.search(text))
 
 
 def _check_family(ctx: Ctx, line: Line, m: Mention, persons: list[Person], fam: str, text: str) -> None:
-    for p in persons:
-        if fam in p.families:
-            return
-        if fam == "writer" and "author" in p.families and not re.search(r"screenplay|script", text[m.end:m.end + 60]):
-            return
-        if fam == "composer" and "artist" in p.families and re.search(r"song|track", text):
-            return
+    _check_families(ctx, line, m, persons, [fam], text)
+
+
+def _check_families(ctx: Ctx, line: Line, m: Mention, persons: list[Person], fams: list[str], text: str) -> None:
+    wrong = [fam for fam in fams if not any(_has_family(p, fam, m, text) for p in persons)]
+    if not wrong:
+        return
     p = persons[0]
-    has = _names(ctx, fam)
     what = ", ".join(dict.fromkeys(p.roles)) or ", ".join(sorted(k for k in p.kinds if k != "recipient"))
-    msg = f"{p.name} is credited as {what} in the facts, not {fam}"
-    msg += f"; the {fam} is {', '.join(has)}" if has else f"; the facts name no {fam}"
-    ctx.add(f"roles.{fam}", "error", line, m.start, m.end, msg, ", ".join(has) or None, line.text[m.start:m.end])
+    msg = f"{p.name} is credited as {what} in the facts, not {' or '.join(wrong)}"
+    expected = []
+    for fam in wrong:
+        has = _names(ctx, fam)
+        msg += f"; the {fam} is {', '.join(has)}" if has else f"; the facts name no {fam}"
+        expected += has
+    ctx.add(f"roles.{wrong[0]}", "error", line, m.start, m.end, msg, ", ".join(dict.fromkeys(expected)) or None,
+            line.text[m.start:m.end])
 
 
 def faq_who(ctx: Ctx) -> None:
@@ -395,33 +421,34 @@ def critic_outlets(ctx: Ctx, line: Line) -> None:
     if not idx.outlets:
         return
     text = line.folded
-    outlet_alt = "|".join(re.escape(o) for o in sorted(idx.outlets, key=len, reverse=True))
+    rx_after = rx_before = None
     for m in ctx.mentions(line):
         critics = [idx.people[j] for j in m.ids if "critic" in idx.people[j].kinds]
         if not critics:
             continue
+        if rx_after is None:
+            rx_after, rx_before = idx.derived("people.outlets", _outlet_res)
         own = set().union(*(p.outlets for p in critics))
         after = text[m.end:]
-        pm = re.match(r"^\s*\(\s*([^)]+?)\s*\)", after)
+        pm = _OUTLET_PAREN.match(after)
         named = None
         if pm:
             content = pm.group(1)
             off = m.end + pm.start(1)
-            parts = [(pt.group(), off + pt.start()) for pt in re.finditer(r"[^,;]+", content)]
+            parts = [(pt.group(), off + pt.start()) for pt in _PARTS.finditer(content)]
             parts = [(t.strip(), o + len(t) - len(t.lstrip())) for t, o in parts
-                     if re.search(r"[A-Za-z]{3,}", t) and not re.search(r"\d", t)]
+                     if _LETTERS3.search(t) and not _DIGIT.search(t)]
             if not parts:
                 continue
             t, o = parts[0]
             named = (norm_words(t), o, o + len(t))
         else:
-            om = re.match(rf"^,?\s+(?:of|for|at|from|in|writing (?:in|for)|with)\s+((?:the\s+)?(?:{outlet_alt}))\b",
-                          norm_after := after.lower())
+            om = rx_after.match(after.lower())
             if om:
                 named = (om.group(1), m.end + om.start(1), m.end + om.end(1))
             else:
                 before = text[:m.start].lower()
-                bm = re.search(rf"((?:the\s+)?(?:{outlet_alt}))(?:'s|'|\s+critic)\s+$", before)
+                bm = rx_before.search(before)
                 if bm:
                     named = (bm.group(1), bm.start(1), bm.end(1))
         if not named:
@@ -437,6 +464,12 @@ def critic_outlets(ctx: Ctx, line: Line) -> None:
                 f"{p.name} reviewed for {outs or 'no outlet named'} in the facts", outs or None, line.text[s:e])
 
 
+def _outlet_res(idx) -> tuple[re.Pattern, re.Pattern]:
+    outlet_alt = "|".join(re.escape(o) for o in sorted(idx.outlets, key=len, reverse=True))
+    return (re.compile(rf"^,?\s+(?:of|for|at|from|in|writing (?:in|for)|with)\s+((?:the\s+)?(?:{outlet_alt}))\b"),
+            re.compile(rf"((?:the\s+)?(?:{outlet_alt}))(?:'s|'|\s+critic)\s+$"))
+
+
 _FUNCTION = STOP_CAPS | {"found", "film", "movie", "called", "said", "praised", "thought", "wrote", "felt", "while",
                          "with", "that", "than", "them", "were", "have", "been", "into", "about", "very", "much"}
 
@@ -450,7 +483,7 @@ def critic_summaries(ctx: Ctx) -> None:
     idx = ctx.idx
     if len(idx.summaries) < 2:
         return
-    sums = [(_content(s), cid) for s, cid in idx.summaries]
+    sums = None
     for line in ctx.page.lines:
         if line.kind != "text" or line.section != "reviews":
             continue
@@ -461,6 +494,8 @@ def critic_summaries(ctx: Ctx) -> None:
         words = _content(line.folded[m.end:])
         if len(words) < 3:
             continue
+        if sums is None:
+            sums = idx.derived("people.summaries", lambda ix: [(_content(s), cid) for s, cid in ix.summaries])
         scores = [(len(words & s) / max(1, len(s)), cid) for s, cid in sums]
         own = max([sc for sc, cid in scores if cid in m.ids] or [0])
         best, bid = max(scores)
@@ -487,10 +522,10 @@ def track_artists(ctx: Ctx) -> None:
             if i == -1:
                 continue
             end = i + len(t)
-            m = re.match(r"[\"'*_)]*\s*(?:by|-|:|,)\s*(?:the\s+band\s+|the\s+singer\s+)?", low[end:])
+            m = _TRACK_SEP.match(low, end)
             if not m:
                 continue
-            start = end + m.end()
+            start = m.end()
             for mn in ctx.mentions(line):
                 if mn.start == start:
                     aid = ctx.idx.by_name.get(fold(artist).strip())

@@ -18,6 +18,8 @@ RE_SAY_BEFORE = re.compile(
 RE_SAY_AFTER = re.compile(r"^[\s,.;!?]*(?:-\s*)?(?:(?:says|said|writes|wrote|asks|asked|replies|replied|"
                           r"tells \w+|told \w+)\s+)?$", re.I)
 _EDGE = " .,;:!?-'\"()[]"
+_LETTER = re.compile(r"[A-Za-z]")
+_EDGE_ELLIPSIS = re.compile(r"^\.\.\.\s*|\s*\.\.\.$")
 
 
 def _in(needle: str, hay: str) -> bool:
@@ -55,18 +57,30 @@ def _shingles(words: list[str], n: int) -> set[tuple[str, ...]]:
     return {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
 
 
+class _Prep:
+    """Per-facts data: titles and names as quote text, sources without edges, speakers."""
+
+    def __init__(self, idx):
+        self.titles = {quote_norm(t).strip(_EDGE) for t in idx.title_strings}
+        self.titles |= {quote_norm(p.name) for p in idx.people}
+        self.names = [quote_norm(p.name) for p in idx.people]
+        self.stripped = [src.norm.strip(_EDGE) for src in idx.quote_sources]
+        self.summaries = [(summ, cid, summ.strip(_EDGE).split()) for summ, cid in idx.summaries]
+
+
 def check(ctx: Ctx) -> None:
     idx = ctx.idx
-    titles = {quote_norm(t).strip(_EDGE) for t in idx.title_strings}
-    titles |= {quote_norm(p.name) for p in idx.people}
+    prep = None
     for line in ctx.page.lines:
         if line.kind != "text":
             continue
         for q in ctx.quotes(line):
-            _check_quote(ctx, line, q, titles)
+            if prep is None:
+                prep = idx.derived("quotes", _Prep)
+            _check_quote(ctx, line, q, prep)
 
 
-def _check_quote(ctx: Ctx, line: Line, q: Quoted, titles: set[str]) -> None:
+def _check_quote(ctx: Ctx, line: Line, q: Quoted, prep: _Prep) -> None:
     idx = ctx.idx
     s, e = q.inner
     raw = line.text[s:e]
@@ -79,24 +93,24 @@ def _check_quote(ctx: Ctx, line: Line, q: Quoted, titles: set[str]) -> None:
     if raw.endswith((",", ";", ":")):
         raw = raw[:-1].rstrip()
     e = s + len(raw)
-    if not re.search(r"[A-Za-z]", raw):
+    if not _LETTER.search(raw):
         return
     core = quote_norm(raw).strip(_EDGE)
-    core = re.sub(r"^\.\.\.\s*|\s*\.\.\.$", "", core).strip(_EDGE) or core
+    core = _EDGE_ELLIPSIS.sub("", core).strip(_EDGE) or core
     if not core:
         return
     matched = [src for src in idx.quote_sources if _matches(core, src.norm)]
     if matched:
         _check_speaker(ctx, line, q, matched)
         return
+    titles = prep.titles
     if core in titles or quote_norm(raw).strip(_EDGE) in titles:
         return
-    if any(_in(core, quote_norm(p.name)) for p in idx.people):   # a nickname: Jean-Paul "JP" Arnaud
+    if any(_in(core, name) for name in prep.names):   # a nickname: Jean-Paul "JP" Arnaud
         return
     words = core.split()
     # a review summary in quotation marks
-    for summ, cid in idx.summaries:
-        sw = summ.strip(_EDGE).split()
+    for summ, cid, sw in prep.summaries:
         if _in(core, summ) or (len(words) >= 3 and _shingles(words, 3) & _shingles(sw, 3)
                                and len(_shingles(words, 3) & _shingles(sw, 3)) >= max(1, min(2, len(words) - 2))):
             critic = idx.people[cid].name
@@ -105,8 +119,8 @@ def _check_quote(ctx: Ctx, line: Line, q: Quoted, titles: set[str]) -> None:
                     f"and no excerpt", None, raw)
             return
     best, ratio = None, 0.0
-    for src in idx.quote_sources:
-        sm = difflib.SequenceMatcher(None, core, src.norm.strip(_EDGE), autojunk=False)
+    for src, src_norm in zip(idx.quote_sources, prep.stripped):
+        sm = difflib.SequenceMatcher(None, core, src_norm, autojunk=False)
         if sm.real_quick_ratio() < 0.5 or sm.quick_ratio() < 0.5:
             continue
         r = sm.ratio()

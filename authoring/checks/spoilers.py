@@ -19,18 +19,45 @@ collapse collapses collapsed perish perished crash crashed sink sank sunk captur
 RE_WORD = re.compile(r"[A-Za-z0-9]+(?:['-][A-Za-z0-9]+)*")
 
 
+class _Prep:
+    """Per facts: the ending items' terms, the stems that alone give an item away,
+    and for each lower-case word seen so far whether it can hit any item."""
+
+    def __init__(self, idx):
+        self.terms = [t for t in idx.ending_terms if t]
+        self.strong = []   # per item: stems that alone give the ending away
+        for t in self.terms:
+            self.strong.append({st for st, w in t.items()
+                                if (w not in COMMON_WORDS and st not in COMMON_STEMS and not ABSTRACT.search(w))
+                                or st in EVENT_STEMS})
+        self.all_stems = set().union(*self.terms) if self.terms else set()
+        self.safe_vocab = idx.safe_vocab
+        self.hits: dict[str, bool] = {}
+
+    def can_hit(self, word: str) -> bool:
+        """word (as matched, any case) may be one of the ending's terms."""
+        got = self.hits.get(word)
+        if got is None:
+            w = word.lower()
+            if w.endswith("'s"):
+                w = w[:-2]
+            got = not (w in self.safe_vocab or len(w) < 3) and stem(w) in self.all_stems
+            if len(self.hits) < 50_000:
+                self.hits[word] = got
+        return got
+
+
 def check(ctx: Ctx) -> None:
     idx = ctx.idx
-    terms = [t for t in idx.ending_terms if t]
+    prep = idx.derived("spoilers", _Prep)
+    terms, strong = prep.terms, prep.strong
     if not terms:
         return
-    strong = []   # per item: stems that alone give the ending away
-    for t in terms:
-        strong.append({st for st, w in t.items()
-                       if (w not in COMMON_WORDS and st not in COMMON_STEMS and not ABSTRACT.search(w))
-                       or st in EVENT_STEMS})
     for line in ctx.page.lines:
         if line.kind not in ("text", "subheading") or line.section == "ending":
+            continue
+        # no word of the line is a term of the ending: nothing to find
+        if not any(map(prep.can_hit, RE_WORD.findall(line.folded))):
             continue
         # verbatim quotes from the facts are fine anywhere
         quoted = [q.inner for q in ctx.quotes(line)]

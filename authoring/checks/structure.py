@@ -107,7 +107,6 @@ def _faq(ctx: Ctx, sec: Section) -> None:
             ctx.add("structure.faq_question", "warning", ln, ln.body_start, len(ln.text),
                     "an FAQ heading must be a question ending with '?'", None, q)
         if not any(l.kind == "text" for l in sub.body):
-            nxt = ln.no + 1 if ln.no < len(ctx.page.lines) else ln.no
             ctx.add("structure.faq_answer", "error", ln, ln.body_start, len(ln.text),
                     "this FAQ question has no answer", None, q)
 

@@ -4,6 +4,7 @@ English words (used to tell a capitalised sentence opener from a name, and a
 plain word from a distinctive one)."""
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -55,13 +56,47 @@ def lower_same_len(text: str) -> str:
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
+_NORM_WORD = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")
+
+
+@functools.lru_cache(maxsize=1 << 14)
 def norm_words(text: str) -> str:
     """Folded, lower-case, punctuation-free, single-spaced: for comparing phrases."""
     text = fold(text).lower().replace("\u2026", " ")
-    return " ".join(re.findall(r"[a-z0-9]+(?:['-][a-z0-9]+)*", text))
+    return " ".join(_NORM_WORD.findall(text))
 
 
 WORD_RE = re.compile(r"[A-Za-z0-9]+(?:['-][A-Za-z0-9]+)*")
+
+# ---------------------------------------------------------------- regex alternations
+
+def literal_alt(words, ignorecase: bool = False) -> str:
+    """A regex alternation of literal words that, at each position, matches the
+    longest word it can (backtracking to shorter ones when what follows fails),
+    as `longest|...|shortest` does, but as a trie: one branch per next character
+    instead of one per word. With ignorecase (the pattern compiled with re.I) the
+    trie folds ASCII case; words with other characters keep the plain alternation."""
+    words = set(words)
+    if not words or "" in words or (ignorecase and not all(w.isascii() for w in words)) \
+            or max(map(len, words)) > 400:
+        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in (w.lower() if ignorecase else w):
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        kids = sorted(ch for ch in node if ch)
+        if not kids:
+            return ""
+        alts = [re.escape(ch) + build(node[ch]) for ch in kids]
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return "(?:" + body + ")?" if "" in node else body
+
+    return build(trie)
+
 
 # ---------------------------------------------------------------- numbers
 
@@ -81,17 +116,20 @@ ORDINALS = {
     "hundredth": 100,
 }
 
-_W = "(?:" + "|".join(sorted(list(UNITS) + list(TENS), key=len, reverse=True)) + ")"
+_W = "(?:" + literal_alt(list(UNITS) + list(TENS)) + ")"   # = longest|...|shortest, as a trie
 NUMWORDS = rf"(?:{_W}(?:[ -](?:and[ -])?(?:{_W}|hundred|thousand|million|billion)\b)*)"
 DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 NUM = rf"(?:{DIGITS}|{NUMWORDS})"
+
+
+_WORDS_SPLIT = re.compile(r"[ -]+")
 
 
 def words_value(text: str) -> float | None:
     """'two hundred and fifty' -> 250; None when it is not a number phrase."""
     total = current = 0
     seen = False
-    for w in re.split(r"[ -]+", text.lower().strip()):
+    for w in _WORDS_SPLIT.split(text.lower().strip()):
         if w == "and" or not w:
             continue
         if w in UNITS:
@@ -150,6 +188,7 @@ _IRREGULAR = {
 }
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     w = word.lower().replace("'", "")
     if w in _IRREGULAR:
@@ -174,12 +213,15 @@ def stem(word: str) -> str:
 _ABBREV = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Jr|Sr|St|Mt|vs|etc|No|Vol|Inc|Ltd|Co|approx|U\.S|U\.K)|\b[A-Z])\.$")
 
 
+_SENT_END = re.compile(r"[.!?]+[\"')\]]*(?=\s+|$)")
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence of a line; initials and common abbreviations
     do not end a sentence."""
     spans = []
     start = 0
-    for m in re.finditer(r"[.!?]+[\"')\]]*(?=\s+|$)", text):
+    for m in _SENT_END.finditer(text):
         end = m.end()
         if m.group().startswith(".") and _ABBREV.search(text[max(0, m.start() - 6): m.start() + 1]):
             continue

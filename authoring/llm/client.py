@@ -75,8 +75,9 @@ class ModelClient:
     async def close(self) -> None:
         await self.client.close()
 
-    async def complete(self, name: str, messages: list[dict], schema: dict) -> Reply:
+    async def complete(self, name: str, messages: list[dict], schema: dict, max_tokens: int | None = None) -> Reply:
         s = self.settings
+        max_tokens = min(max_tokens or s.max_tokens, s.max_tokens)
         usage = Usage()
         started = time.perf_counter()
         retrying = AsyncRetrying(retry=retry_if_exception(is_transient), wait=self._wait, reraise=True,
@@ -86,7 +87,7 @@ class ModelClient:
                 with attempt:
                     usage.calls += 1
                     response = await asyncio.wait_for(self.client.chat.completions.create(
-                        model=s.model, messages=messages, temperature=s.temperature, max_tokens=s.max_tokens,
+                        model=s.model, messages=messages, temperature=s.temperature, max_tokens=max_tokens,
                         **modes.request(self.mode, name, schema)), timeout=s.timeout)
         except Exception as exc:
             usage.retries = usage.calls - 1
@@ -109,7 +110,7 @@ class ModelClient:
         if getattr(message, "refusal", None):
             return Reply(text, usage, f"the model refused: {message.refusal}")
         if choice.finish_reason == "length":
-            return Reply(text, usage, f"the output was cut off at max_tokens={s.max_tokens}")
+            return Reply(text, usage, f"the output was cut off at max_tokens={max_tokens}")
         if choice.finish_reason == "content_filter":
             return Reply(text, usage, "the output was stopped by the server's content filter")
         if not text or not text.strip():

@@ -14,6 +14,7 @@ SECTION = Section(
     id="badly_explained",
     needs=("plot", "genres"),
     output=BadlyExplained,
+    max_tokens=150,
     present=lambda f: bool(f.plot and (f.plot.premise or f.plot.beats)),
     template="{{ out.sentence|sentence }}",
 )

@@ -91,6 +91,8 @@ class Section:
     output: type[Output] | None = None          # model-made when set
     present: Callable[[Facts], bool] = lambda facts: True
     spoilers: bool = False                      # only the ending section may read plot.ending
+    max_tokens: int | None = None               # a bound on the reply, sized to the schema; a small
+                                                # model otherwise rambles until the server's cap
     # facts-dependent tightening of the output schema (e.g. one item per fact)
     array_sizes: Callable[[Facts], dict[str, int]] = field(default=lambda facts: {})
 

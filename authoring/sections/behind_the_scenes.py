@@ -14,6 +14,7 @@ SECTION = Section(
     id="behind_the_scenes",
     needs=("trivia", "directors", "crew", "based_on", "filming_locations"),
     output=BehindTheScenes,
+    max_tokens=600,
     present=lambda f: bool(f.trivia),
     array_sizes=lambda f: {"items": len(f.trivia)},
     template="""

@@ -14,6 +14,7 @@ SECTION = Section(
     id="ending",
     needs=("plot", "cast"),
     output=Ending,
+    max_tokens=500,
     spoilers=True,
     present=lambda f: bool(f.plot and f.plot.ending),
     template="{{ out.explanation|sentence }}",

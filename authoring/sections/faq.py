@@ -19,6 +19,7 @@ SECTION = Section(
     id="faq",
     needs=("directors", "writers", "based_on", "awards", "runtime_minutes", "filming_locations", "plot", "cast"),
     output=Faq,
+    max_tokens=800,
     present=lambda f: bool(f.directors or f.plot or f.based_on or f.awards or f.cast),
     template="""
 {% for e in out.entries %}

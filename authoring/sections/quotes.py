@@ -17,6 +17,7 @@ SECTION = Section(
     id="quotes",
     needs=("quotes", "cast", "plot"),
     output=Quotes,
+    max_tokens=500,
     present=lambda f: bool(f.quotes),
     array_sizes=lambda f: {"contexts": len(f.quotes)},
     template="""

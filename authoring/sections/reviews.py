@@ -16,6 +16,7 @@ SECTION = Section(
     id="reviews",
     needs=("reviews", "audience", "genres", "content_warnings", "cast", "plot"),
     output=Reviews,
+    max_tokens=500,
     present=lambda f: bool(f.reviews or f.audience),
     template="""
 ### Personal Review

@@ -14,6 +14,7 @@ SECTION = Section(
     id="similar",
     needs=("similar", "genres", "plot"),
     output=Similar,
+    max_tokens=500,
     present=lambda f: bool(f.similar),
     array_sizes=lambda f: {"reasons": len(f.similar)},
     template="""

@@ -19,6 +19,7 @@ SECTION = Section(
     id="synopsis",
     needs=("plot", "cast"),
     output=Synopsis,
+    max_tokens=1200,
     present=lambda f: bool(f.plot and (f.plot.premise or f.plot.beats)),
     template="""
 {% for p in out.parts %}

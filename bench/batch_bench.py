@@ -1,0 +1,257 @@
+"""Benchmark `authoring batch`: N titles (seed variants of the example) against a
+fake OpenAI-compatible server in its own process, with a fixed latency per call.
+
+Prints
+  server       bare openai SDK calls at the same concurrency against the server,
+               as a share of the ideal: can the server keep up? (both the stock
+               tests.fake_openai and tests.fake_batch, which is the same server
+               with a 1024 listen backlog and TCP_NODELAY)
+  throughput   the batch's calls x latency / concurrency over its wall time
+               (the share of the ideal; target >= 85%)
+  cpu          the batch process's CPU per model call (and per title), next to a
+               bare SDK call's, with where the batch's CPU goes
+  memory       ru_maxrss and tracemalloc peak after N/10 and after N titles
+               (flat: the N-title figures stay close to the N/10 ones)
+
+    python bench/batch_bench.py [--titles 1000] [--latency 0.2] [--concurrency 64] [--no-tracemalloc]
+
+Each measured batch runs in a fresh child process (its own ru_maxrss) with a
+fresh output folder, so nothing is skipped or cached.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+EXAMPLE = ROOT / "examples" / "leaving-las-vegas.yaml"
+
+
+# ---------------------------------------------------------------- helpers
+
+def start_server(module: str, latency: float) -> tuple[subprocess.Popen, str]:
+    proc = subprocess.Popen([sys.executable, "-m", module, "--port", "0", "--latency", str(latency)],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    line = proc.stdout.readline()
+    url = next(word for word in line.split() if word.startswith("http://"))
+    return proc, url
+
+
+def stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def make_seeds(folder: Path, n: int) -> list[Path]:
+    text = EXAMPLE.read_text(encoding="utf-8")
+    head, sep, rest = text.partition("\n")
+    assert head.startswith("title:"), "the example's first line is its title"
+    paths = []
+    for i in range(n):
+        path = folder / f"seed-{i:05d}.yaml"
+        path.write_text(f"title: Bench Film {i}{sep}{rest}", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+async def bare_calls(url: str, n: int, concurrency: int) -> tuple[float, float, int]:
+    """n plain SDK calls with a section-sized prompt: (wall, cpu per call, errors)."""
+    import openai
+    from authoring import prompting
+    from authoring.draft import plan
+    from authoring.facts import load_facts
+    from authoring.llm import modes
+
+    facts = load_facts(EXAMPLE).facts
+    bodies = [{"messages": prompting.messages(s, facts), **modes.request("json_schema", s.id, s.schema(facts))}
+              for s in plan(facts)[0] if s.output]
+    client = openai.AsyncOpenAI(base_url=url, api_key="bench", max_retries=0)
+    limit = asyncio.Semaphore(concurrency)
+    errors = 0
+
+    async def one(i: int) -> None:
+        nonlocal errors
+        async with limit:
+            try:
+                await client.chat.completions.create(model="fake-model", **bodies[i % len(bodies)])
+            except Exception:  # noqa: BLE001 - counted
+                errors += 1
+
+    await asyncio.gather(*(one(i) for i in range(min(n, 64))))  # warm-up: imports, connections
+    wall0, cpu0 = time.perf_counter(), time.process_time()
+    await asyncio.gather(*(one(i) for i in range(n)))
+    wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+    await client.close()
+    return wall, cpu / n, errors
+
+
+def server_probe(module: str, latency: float, concurrency: int, n: int) -> dict:
+    proc, url = start_server(module, latency)
+    try:
+        wall, cpu, errors = asyncio.run(bare_calls(url, n, concurrency))
+    finally:
+        stop(proc)
+    ideal = n * latency / concurrency
+    return {"module": module, "calls": n, "wall": wall, "share": ideal / wall, "cpu_per_call": cpu, "errors": errors}
+
+
+# ---------------------------------------------------------------- the measured batch (child process)
+
+def child(args) -> None:
+    """Run one batch in this process and print its figures as JSON on stdout."""
+    from rich.console import Console
+
+    from authoring import batch as batch_mod
+    from authoring.llm import Settings
+
+    seeds = sorted(Path(args.seeds).glob("*.yaml"))[: args.child]
+    out = Path(args.out)
+    settings = Settings(base_url=args.url, api_key="bench", model="fake-model", concurrency=args.concurrency,
+                        mode="json_schema")
+    console = Console(file=open(os.devnull, "w"), stderr=False)
+    timers = {}
+    if args.breakdown:
+        timers = _instrument()
+    if args.tracemalloc:
+        import tracemalloc
+        tracemalloc.start()
+    wall0, cpu0 = time.perf_counter(), time.process_time()
+    result = batch_mod.run_batch(seeds, settings, batch_mod.Options(out=out), console)
+    wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+    peak = None
+    if args.tracemalloc:
+        import tracemalloc
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    t = result.report["totals"]
+    print(json.dumps({"titles": len(seeds), "drafted": t["drafted"], "calls": t["this_run"]["calls"],
+                      "retries": t["this_run"]["retries"], "wall": wall, "cpu": cpu,
+                      "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "tracemalloc_peak": peak,
+                      "timers": {k: v for k, v in timers.items()}}))
+
+
+def _instrument() -> dict:
+    """Wall time spent (on the event loop's thread) in the pipeline's main blocking parts."""
+    import functools
+
+    import authoring.batch as batch_mod
+    import authoring.cache as cache_mod
+    import authoring.checks as checks_mod
+    import authoring.draft as draft_mod
+    import authoring.review as review_mod
+
+    timers: dict[str, float] = {}
+
+    def timed(name, fn):
+        @functools.wraps(fn)
+        def wrapper(*a, **k):
+            t0 = time.perf_counter()
+            try:
+                return fn(*a, **k)
+            finally:
+                timers[name] = timers.get(name, 0.0) + time.perf_counter() - t0
+        return wrapper
+
+    checks_mod.check_page = timed("check_page", checks_mod.check_page)
+    batch_mod._load_seed = timed("load_facts (YAML + validation)", batch_mod._load_seed)
+    for mod in (draft_mod, cache_mod, review_mod):
+        mod.write_atomic = timed("write_atomic (with fsync)", mod.write_atomic)
+    return timers
+
+
+def run_child(args, n: int, url: str, work: Path, tracemalloc_on: bool, breakdown: bool = False) -> dict:
+    out = Path(tempfile.mkdtemp(prefix="out-", dir=work))
+    cmd = [sys.executable, __file__, "--child", str(n), "--seeds", str(work / "seeds"), "--out", str(out),
+           "--url", url, "--concurrency", str(args.concurrency)]
+    if tracemalloc_on:
+        cmd.append("--tracemalloc")
+    if breakdown:
+        cmd.append("--breakdown")
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"child failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# ---------------------------------------------------------------- main
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--titles", type=int, default=1000)
+    parser.add_argument("--latency", type=float, default=0.2)
+    parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--no-tracemalloc", dest="with_tracemalloc", action="store_false",
+                        help="skip the two tracemalloc runs (they are slower: tracing costs CPU)")
+    parser.add_argument("--server", default="tests.fake_batch", help="server module for the batch runs")
+    # internal: one measured batch in a child process
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--seeds", help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    parser.add_argument("--url", help=argparse.SUPPRESS)
+    parser.add_argument("--tracemalloc", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--breakdown", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args)
+        return
+
+    n, small = args.titles, max(1, args.titles // 10)
+    lat, conc = args.latency, args.concurrency
+    probe_calls = max(640, conc * 20)
+    print(f"titles={n} latency={lat}s concurrency={conc} cpus={os.cpu_count()}", flush=True)
+    for module in ("tests.fake_openai", "tests.fake_batch"):
+        p = server_probe(module, lat, conc, probe_calls)
+        print(f"server {module:<17} bare SDK: {p['calls']} calls in {p['wall']:.2f}s = {p['share']:.0%} of ideal, "
+              f"{p['errors']} connection errors, client cpu/call {p['cpu_per_call'] * 1000:.2f}ms", flush=True)
+    bare_cpu = p["cpu_per_call"]
+
+    with tempfile.TemporaryDirectory(prefix="batch-bench-") as tmp:
+        work = Path(tmp)
+        (work / "seeds").mkdir()
+        make_seeds(work / "seeds", n)
+        proc, url = start_server(args.server, lat)
+        try:
+            runs = {}
+            for size in (small, n):
+                r = run_child(args, size, url, work, tracemalloc_on=False, breakdown=(size == n))
+                runs[size] = r
+                ideal = r["calls"] * lat / conc
+                print(f"batch {size:>5} titles: {r['drafted']} drafted, {r['calls']} calls ({r['retries']} retries) "
+                      f"in {r['wall']:.1f}s; ideal {ideal:.1f}s; throughput {ideal / r['wall']:.0%} of ideal "
+                      f"(target >= 85%)", flush=True)
+            big = runs[n]
+            cpu_call = big["cpu"] / max(1, big["calls"])
+            print(f"cpu    {cpu_call * 1000:.2f}ms per call, {big['cpu'] / n * 1000:.1f}ms per title "
+                  f"(bare SDK {bare_cpu * 1000:.2f}ms per call); the batch process was busy "
+                  f"{big['cpu'] / big['wall']:.0%} of its wall time", flush=True)
+            if big["timers"]:
+                parts = ", ".join(f"{name} {seconds / n * 1000:.1f}ms" for name, seconds in
+                                  sorted(big["timers"].items(), key=lambda kv: -kv[1]))
+                print(f"cpu    per title, blocking the event loop: {parts}", flush=True)
+            line = (f"memory ru_maxrss {runs[small]['maxrss_kb'] / 1024:.1f} MB at {small} titles, "
+                    f"{big['maxrss_kb'] / 1024:.1f} MB at {n} titles")
+            if args.with_tracemalloc:
+                peaks = {size: run_child(args, size, url, work, tracemalloc_on=True)["tracemalloc_peak"]
+                         for size in (small, n)}
+                line += (f"; tracemalloc peak {peaks[small] / 2**20:.1f} MB at {small} titles, "
+                         f"{peaks[n] / 2**20:.1f} MB at {n} titles")
+            print(line, flush=True)
+        finally:
+            stop(proc)
+
+
+if __name__ == "__main__":
+    main()
