@@ -280,8 +280,8 @@ class CountingClient:
     def __init__(self, client: ModelClient, live: Live):
         self.client, self.live, self.mode = client, live, client.mode
 
-    async def complete(self, name: str, messages: list[dict], schema: dict) -> Reply:
-        reply = await self.client.complete(name, messages, schema)
+    async def complete(self, *args, **kwargs) -> Reply:
+        reply = await self.client.complete(*args, **kwargs)
         u = reply.usage
         self.live.calls += u.calls
         self.live.tokens += u.prompt_tokens + u.completion_tokens

@@ -106,10 +106,35 @@ async def cache_key(settings: Settings, mode: str, section: Section, messages: l
     return probe.key
 
 
-def request_body(settings: Settings, mode: str, name: str, messages: list[dict], schema: dict) -> dict:
-    """The chat.completions body ModelClient.complete sends for this request."""
-    return {"model": settings.model, "messages": messages, "temperature": settings.temperature,
-            "max_tokens": settings.max_tokens, **modes.request(mode, name, schema)}
+class RequestCapture:
+    """The exact chat.completions body ModelClient.complete sends for a request: a
+    ModelClient whose HTTP transport records the request and answers a stub."""
+
+    STUB = {"id": "stub", "object": "chat.completion", "created": 0, "model": "stub",
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": "{}"}, "finish_reason": "stop"}]}
+
+    def __init__(self, settings: Settings):
+        import httpx2
+
+        self.last: dict | None = None
+
+        def handle(request):
+            self.last = json.loads(request.content)
+            return httpx2.Response(200, json=self.STUB)
+
+        self.model = ModelClient(settings)
+        self.model.client = openai.AsyncOpenAI(base_url=settings.base_url, api_key="not-sent", max_retries=0,
+                                               http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(handle)))
+
+    async def body(self, *args, **kwargs) -> dict:
+        self.last = None
+        await self.model.complete(*args, **kwargs)
+        if self.last is None:
+            raise BatchApiError("the model client sent no request to capture")
+        return self.last
+
+    async def close(self) -> None:
+        await self.model.close()
 
 
 def interpret(mode: str, completion: ChatCompletion, settings: Settings) -> tuple[str | None, str | None, Usage]:
@@ -185,12 +210,13 @@ class RequestFiles:
 class _Recorder:
     """A model client that answers nothing: it writes the request down for the Batch API."""
 
-    def __init__(self, settings: Settings, mode: str, slug: str, files: RequestFiles):
-        self.settings, self.mode, self.slug, self.files = settings, mode, slug, files
+    def __init__(self, settings: Settings, mode: str, slug: str, files: RequestFiles, capture: RequestCapture):
+        self.settings, self.mode, self.slug, self.files, self.capture = settings, mode, slug, files, capture
 
-    async def complete(self, name: str, messages: list[dict], schema: dict) -> Reply:
+    async def complete(self, name: str, messages: list[dict], schema: dict, *args, **kwargs) -> Reply:
         key = await cache_key(self.settings, self.mode, SECTIONS[name], messages, schema)
-        self.files.add(f"{self.slug}/{name}", key, request_body(self.settings, self.mode, name, messages, schema))
+        body = await self.capture.body(name, messages, schema, *args, **kwargs)
+        self.files.add(f"{self.slug}/{name}", key, body)
         return Reply(None, Usage(), "deferred to the Batch API", fault=True)
 
 
@@ -200,6 +226,15 @@ async def collect(seeds: Iterable[Path], cache: Cache, settings: Settings, mode:
     One title at a time: nothing of a title is kept once its requests are written."""
     slugs: set[str] = set()
     unlimited = asyncio.Semaphore(1 << 30)
+    capture = RequestCapture(settings)
+    try:
+        await _collect(seeds, cache, settings, mode, files, wanted, slugs, unlimited, capture)
+    finally:
+        await capture.close()
+    return files.close()
+
+
+async def _collect(seeds, cache, settings, mode, files, wanted, slugs, unlimited, capture) -> None:
     for seed in seeds:
         try:
             facts = load_facts(seed).facts
@@ -216,9 +251,8 @@ async def collect(seeds: Iterable[Path], cache: Cache, settings: Settings, mode:
             continue
         sections = [s for s in plan(facts)[0] if s.output]
         if sections:
-            await generate(facts, settings, sections, cache, client=_Recorder(settings, mode, slug, files),
+            await generate(facts, settings, sections, cache, client=_Recorder(settings, mode, slug, files, capture),
                            limit=unlimited)
-    return files.close()
 
 
 # ---------------------------------------------------------------- state of submitted batches

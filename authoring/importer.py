@@ -174,12 +174,15 @@ def parse_int(value) -> int:
                     "without separators, units or currency signs (e.g. 3600000)")
 
 
-def parse_float(value) -> float:
+def parse_float(value) -> float | int:
+    """A plain number; a whole one stays an int (a seed reads `score: 90`, as written by hand)."""
     if isinstance(value, bool):
         raise CellError(f"{value!r} is not a number")
     if isinstance(value, (int, float)):
-        return float(value)
+        return value
     text = str(value).strip()
+    if re.fullmatch(r"[+-]?\d+", text):
+        return int(text)
     if _FLOAT.fullmatch(text):
         return float(text)
     raise CellError(f"{text!r} is not a plain number; write it in digits (e.g. 7.5)")

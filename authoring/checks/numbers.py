@@ -109,6 +109,65 @@ ORD_RANKISH = re.compile(r"^[ -](?:in command|place|highest|largest|biggest|most
                          r"nomination|win|oscar|award)")
 
 
+def _minimal(keys) -> tuple[str, ...]:
+    """The keys that contain no other key: text holding any key holds one of these."""
+    keys = set(keys)
+    return tuple(sorted(k for k in keys if not any(o != k and o in k for o in keys)))
+
+
+_MONTH_KEYS = _minimal(MONTHS)
+_NUMWORD_KEYS = _minimal(set(UNITS) | set(TENS))     # NUMWORDS starts with one of these
+_ORDINAL_KEYS = _minimal(ORDINALS)
+_DIGIT = re.compile(r"\d")
+# What a scan regex cannot match without (none of these regexes is case-insensitive, and the
+# text they scan is the line lower-cased): "digit" a digit, "num" a digit or a number word,
+# and at least one of the strings when given. Checked on the very text the regex would scan.
+_NEEDS: dict[re.Pattern, tuple[str | None, tuple[str, ...] | None]] = {
+    RE_DATE_MDY: ("digit", _MONTH_KEYS),
+    RE_DATE_DMY: ("digit", _MONTH_KEYS),
+    RE_DATE_ISO: ("digit", ("-",)),
+    RE_DATE_SLASH: ("digit", ("/", ".")),
+    RE_DATE_MY: ("digit", _MONTH_KEYS),
+    RE_MONEY1: ("digit", ("$", "\u00a3", "\u20ac", "\u00a5", "\u20b9", "usd", "gbp", "eur", "cad", "aud", "jpy", "inr")),
+    RE_MONEY2: ("num", ("dollars", "usd", "eur", "pounds", "gbp", "yen", "rupees")),
+    RE_VOTES: ("digit", ("votes", "ratings")),
+    RE_DUR_HM: ("num", ("h",)),
+    RE_DUR_HALF: (None, ("half",)),
+    RE_DUR_H: (None, ("h",)),
+    RE_DUR_COLON: ("digit", (":",)),
+    RE_DUR_M: ("num", ("m",)),
+    RE_DUR_OTHER: ("num", ("sec", "day", "week", "month", "year", "decade")),
+    RE_SLASH: ("digit", ("/",)),
+    RE_OUTOF: ("num", ("out",)),
+    RE_STARS: ("num", ("star",)),
+    RE_PERCENT: ("digit", ("%", "cent")),
+    RE_DECADE: ("digit", ("0s", "0's")),
+    RE_YEAR: ("digit", None),
+    RE_ORD_DIGIT: ("digit", None),
+    RE_ORD_WORD: (None, _ORDINAL_KEYS),
+    RE_PLAIN: ("digit", None),
+    RE_WORDS: (None, _NUMWORD_KEYS),
+}
+_LIST_NUMBER = re.compile(r"^\s*\d{1,3}[.)]\s")
+_RATING_ON = re.compile(r"^[\s:,]*(?:(?:user |critic |critics' )?(?:rating|score|stars?|average))?\s*"
+                        r"(?:on|from|at|with|in|by)\s*(?:the\s+)?$")
+_RATING_JUST = re.compile(r"^[\s:,]*(?:(?:user |critic |critics' )?(?:rating|score|stars?|average))?\s*$")
+_RELEASED = re.compile(r"releas|premiere|came out|opened in|debut|hit (?:theaters|theatres|cinemas)")
+_LEAD_SPACE = re.compile(r"^[\s-]+")
+_HOW_MANY = re.compile(r"how many\b.*\b(win|won|nominat)")
+_AWARD_NOUN_AFTER = re.compile(r"(?:[a-z'-]+\s+){0,2}?(?:nominations?|awards|oscars|academy awards|golden globes|"
+                               r"baftas|wins|prizes|trophies)\b")
+_GROUP_OF = re.compile(r"\b(?:crew|cast|ensemble|team|group) of\s+$")
+_TIMES_BUDGET = re.compile(r"times\s+(?:its|the|their|his|her)\s+(?:\w+\s+)?(budget|cost|production cost)")
+_COUNT_AFTER = [(re.compile(r"(?:[a-z'-]+\s+){0,2}?" + rx.pattern), kinds) for rx, kinds in COUNT_NOUNS]
+_PUNCT = re.compile(r"[.,;:!?]")
+_MAIN = re.compile(r"(?:main |principal |central |credited )")
+_COUNT_BODIES = [("academy", re.compile(r"oscar|academy award")), ("golden_globe", re.compile(r"golden globe")),
+                 ("bafta", re.compile(r"bafta"))]
+_NOMINATED = re.compile(r"nominat|up for")
+_MONEY_IMM = re.compile(r"[^,;.]*?(?=,|;|\.\s|\.$|\s+and\s|\s+but\s|\s+while\s|$)")
+
+
 def _blank(work: list[str], s: int, e: int) -> None:
     for i in range(s, e):
         work[i] = " "
@@ -130,25 +189,51 @@ class NumberScan:
         for s, e in ctx.phrases(line):
             if any(c.isdigit() for c in low[s:e]):
                 _blank(work, s, e)
-        for m in RE_URL.finditer(low):
-            _blank(work, m.start(), m.end())
+        if "http" in low or "www." in low or "](" in low:
+            for m in RE_URL.finditer(low):
+                _blank(work, m.start(), m.end())
         for q in ctx.quotes(line):
             if q.closed:  # quoted words are the quotes rules' business
                 _blank(work, q.start, q.end)
-        lm = re.match(r"^\s*\d{1,3}[.)]\s", low)
+        lm = _LIST_NUMBER.match(low)
         if lm:
             _blank(work, 0, lm.end())
         self.work = work
-        self.sentences = sentence_spans(line.folded)
+        self._text: str | None = None       # "".join(work), until work changes
+        self._sentences: list[tuple[int, int]] | None = None
         self.handled: list[tuple[int, int]] = []
 
     # -- helpers
+    @property
+    def sentences(self) -> list[tuple[int, int]]:
+        if self._sentences is None:
+            self._sentences = sentence_spans(self.line.folded)
+        return self._sentences
+
     def text(self) -> str:
-        return "".join(self.work)
+        if self._text is None:
+            self._text = "".join(self.work)
+        return self._text
+
+    def blank(self, s: int, e: int) -> None:
+        _blank(self.work, s, e)
+        self._text = None
 
     def take(self, s: int, e: int) -> None:
-        _blank(self.work, s, e)
+        self.blank(s, e)
         self.handled.append((s, e))
+
+    def scan(self, rx: re.Pattern) -> list[re.Match]:
+        """rx's matches in the text as it is now; none, without scanning, when
+        the text lacks what rx cannot match without (_NEEDS)."""
+        text = self.text()
+        digit, keys = _NEEDS.get(rx, (None, None))
+        if keys is not None and not any(k in text for k in keys):
+            return []
+        if digit is not None and _DIGIT.search(text) is None and (
+                digit == "digit" or not any(k in text for k in _NUMWORD_KEYS)):
+            return []
+        return list(rx.finditer(text))
 
     def sentence_of(self, pos: int) -> tuple[int, int]:
         for s, e in self.sentences:
@@ -195,7 +280,7 @@ class NumberScan:
         rd = self.f.release_date
         for rx, kind in ((RE_DATE_MDY, "mdy"), (RE_DATE_DMY, "dmy"), (RE_DATE_ISO, "iso"), (RE_DATE_SLASH, "slash"),
                          (RE_DATE_MY, "my")):
-            for m in list(rx.finditer(self.text())):
+            for m in self.scan(rx):
                 s, e = m.span()
                 y = int(m.group("y"))
                 if kind in ("mdy", "dmy"):
@@ -246,7 +331,7 @@ class NumberScan:
     def money(self) -> None:
         matches = []
         for rx in (RE_MONEY1, RE_MONEY2):
-            for m in rx.finditer(self.text()):
+            for m in self.scan(rx):
                 if not any(m.start() < e and s < m.end() for s, e, _ in matches):
                     matches.append((m.start(), m.end(), m))
         matches.sort()
@@ -254,10 +339,10 @@ class NumberScan:
             self.handled.append((s, e))
         self._money_spans = []
         for s, e, m in matches:
-            imm = re.match(r"[^,;.]*?(?=,|;|\.\s|\.$|\s+and\s|\s+but\s|\s+while\s|$)", self.low[e:e + 40])
+            imm = _MONEY_IMM.match(self.low[e:e + 40])
             self._money_spans.append((s, e, e + (imm.end() if imm else 0)))
         for s, e, m in matches:
-            _blank(self.work, s, e)
+            self.blank(s, e)
             num = m.group("num")
             v = num_value(num)
             if v is None:
@@ -342,21 +427,20 @@ class NumberScan:
     # ---------------------------------------------------------------- durations
     def durations(self) -> None:
         rt = self.f.runtime_minutes
-        text = self.text()
-        for m in list(RE_DUR_HM.finditer(text)):
+        for m in self.scan(RE_DUR_HM):
             h = _numa(m.group("h") or m.group("h2"))
             mm = num_value(m.group("m") or m.group("m2"))
             if h is None or mm is None:
                 continue
             self.take(*m.span())
             self._check_duration(m.start(), m.end(), h * 60 + mm, 1.0, runtime_like=True, style="hm")
-        for m in list(RE_DUR_HALF.finditer(self.text())):
+        for m in self.scan(RE_DUR_HALF) if "hour" in self.text() else ():
             h = _numa(m.group("h"))
             if h is None:
                 continue
             self.take(*m.span())
             self._check_duration(m.start(), m.end(), h * 60 + 30, 30.0, runtime_like=True, style="h")
-        for m in list(RE_DUR_H.finditer(self.text())):
+        for m in self.scan(RE_DUR_H):
             h = _numa(m.group("n"))
             if h is None:
                 continue
@@ -366,12 +450,13 @@ class NumberScan:
             if self.hedge(m.start()):
                 prec *= 2
             self._check_duration(m.start(), m.end(), h * 60, prec, runtime_like=True, style="h", unit_value=(h, "hour"))
-        if rt and RUNTIME_CTX.search(self.low):
-            for m in list(RE_DUR_COLON.finditer(self.text())):
+        colons = self.scan(RE_DUR_COLON) if rt else []
+        if colons and RUNTIME_CTX.search(self.low):
+            for m in colons:
                 self.take(*m.span())
                 self._check_duration(m.start(), m.end(), int(m.group("h")) * 60 + int(m.group("m")), 1.0,
                                      runtime_like=True, style="colon")
-        for m in list(RE_DUR_M.finditer(self.text())):
+        for m in self.scan(RE_DUR_M):
             v = num_value(m.group("n"))
             if v is None:
                 continue
@@ -379,7 +464,7 @@ class NumberScan:
             hedge = self.hedge(m.start())
             prec = _precision(m.group("n"), hedge) if m.group("n")[0].isdigit() else 1.0
             self._check_duration(m.start(), m.end(), v, prec, runtime_like=v >= 45, style="m", unit_value=(v, "minute"))
-        for m in list(RE_DUR_OTHER.finditer(self.text())):
+        for m in self.scan(RE_DUR_OTHER):
             v = num_value(m.group("n"))
             if v is None:
                 continue
@@ -424,8 +509,7 @@ class NumberScan:
         a = self.after(e, 30)
         for key, rx in RATING_KW:   # "7.5 on IMDb", "93% on Rotten Tomatoes"
             m = rx.search(a)
-            if m and re.match(r"^[\s:,]*(?:(?:user |critic |critics' )?(?:rating|score|stars?|average))?\s*"
-                              r"(?:on|from|at|with|in|by)\s*(?:the\s+)?$", a[:m.start()]):
+            if m and _RATING_ON.match(a[:m.start()]):
                 return key
         b = self.before(s, 40)
         best, pos = None, -1
@@ -437,8 +521,7 @@ class NumberScan:
             return best
         for key, rx in RATING_KW:
             m = rx.search(a)
-            if m and re.match(r"^[\s:,]*(?:(?:user |critic |critics' )?(?:rating|score|stars?|average))?\s*$",
-                              a[:m.start()]):
+            if m and _RATING_JUST.match(a[:m.start()]):
                 return key
         return None
 
@@ -508,7 +591,7 @@ class NumberScan:
         self.flag("numbers.rating", s, e, msg, None, found)
 
     def votes(self) -> None:
-        for m in list(RE_VOTES.finditer(self.text())):
+        for m in self.scan(RE_VOTES):
             s, e = m.span()
             self.take(s, e)
             v = num_value(m.group("a"))
@@ -523,7 +606,7 @@ class NumberScan:
                 self.flag("numbers.rating", s, e, f"IMDb votes are {votes:,} in the facts", _fmt_votes(votes, found), found)
 
     def ratings(self) -> None:
-        for m in list(RE_SLASH.finditer(self.text())):
+        for m in self.scan(RE_SLASH):
             s, e = m.span()
             a, b = float(m.group("a")), float(m.group("b"))
             key = self._rating_ctx(s, e)
@@ -534,7 +617,7 @@ class NumberScan:
                 continue
             self._check_rating(s, e, key, a, b, _precision(m.group("a"), None))
         for rx in (RE_OUTOF, RE_STARS):
-            for m in list(rx.finditer(self.text())):
+            for m in self.scan(rx):
                 s, e = m.span()
                 a = num_value(m.group("a"))
                 if a is None:
@@ -553,7 +636,7 @@ class NumberScan:
                 if not key and self._critic_rating_ok(a, b):
                     continue
                 self._check_rating(s, e, key, a, b, _precision(m.group("a"), None) if m.group("a")[0].isdigit() else 1)
-        for m in list(RE_PERCENT.finditer(self.text())):
+        for m in self.scan(RE_PERCENT):
             s, e = m.span()
             self.take(s, e)
             key = self._rating_ctx(s, e)
@@ -576,7 +659,7 @@ class NumberScan:
     # ---------------------------------------------------------------- years
     def years(self) -> None:
         f = self.f
-        for m in list(RE_DECADE.finditer(self.text())):
+        for m in self.scan(RE_DECADE):
             s, e = m.span()
             self.take(s, e)
             if m.group("y"):
@@ -588,7 +671,7 @@ class NumberScan:
                 continue
             found = self.line.text[s:e]
             self.flag("numbers.year", s, e, f"the facts give no year in the {found}", None, found)
-        for m in list(RE_YEAR.finditer(self.text())):
+        for m in self.scan(RE_YEAR):
             s, e = m.span()
             y = int(m.group("y"))
             self.take(s, e)
@@ -603,7 +686,7 @@ class NumberScan:
                 self.flag("numbers.year", s, e, f"{t} is from {ty} in the facts", str(ty), found)
                 continue
             b = self.before(s, 80)
-            if re.search(r"releas|premiere|came out|opened in|debut|hit (?:theaters|theatres|cinemas)", b):
+            if _RELEASED.search(b):
                 ok = {f.year} | ({f.release_date.year} if f.release_date else set())
                 if y in ok:
                     continue
@@ -641,7 +724,7 @@ class NumberScan:
 
     # ---------------------------------------------------------------- ordinals
     def ordinals(self) -> None:
-        for m in list(RE_ORD_DIGIT.finditer(self.text())):
+        for m in self.scan(RE_ORD_DIGIT):
             s, e = m.span()
             self.take(s, e)
             n = int(m.group("n"))
@@ -649,7 +732,7 @@ class NumberScan:
                 continue
             found = self.line.text[s:e]
             self.flag("numbers.unsupported", s, e, f"the facts contain no {found}", None, found)
-        for m in list(RE_ORD_WORD.finditer(self.text())):
+        for m in self.scan(RE_ORD_WORD):
             s, e = m.start("w"), m.end("w")
             n = ORDINALS[m.group("w")]
             rest = m.group("rest").strip()
@@ -668,7 +751,7 @@ class NumberScan:
 
     # ---------------------------------------------------------------- other figures
     def plain(self) -> None:
-        for m in list(RE_PLAIN.finditer(self.text())):
+        for m in self.scan(RE_PLAIN):
             s, e = m.span()
             self.take(s, e)
             v = num_value(m.group("n"))
@@ -681,7 +764,7 @@ class NumberScan:
             elif suf in ("s",):
                 pass
             self._check_plain(s, e, vals, m.group("n"), digits=True)
-        for m in list(RE_WORDS.finditer(self.text())):
+        for m in self.scan(RE_WORDS):
             s, e = m.span()
             word = m.group("n")
             if word in ("one", "zero"):
@@ -696,7 +779,7 @@ class NumberScan:
     def _check_plain(self, s: int, e: int, vals: set[float], raw: str, digits: bool) -> None:
         found = self.line.text[s:e]
         after = self.low[e:e + 60]
-        after_words = re.sub(r"^[\s-]+", "", after)
+        after_words = _LEAD_SPACE.sub("", after)
         # a ratings keyword right before: Metacritic 89, IMDb 8.5
         key = self._rating_ctx(s, e)
         if key and digits:
@@ -710,11 +793,10 @@ class NumberScan:
             wins_kind = "wins"
         q = self._faq_question()
         if q and s - self.line.body_start < 12:
-            qm = re.search(r"how many\b.*\b(win|won|nominat)", q)
+            qm = _HOW_MANY.search(q)
             if qm:
                 wins_kind = "wins" if qm.group(1).startswith("w") else "nominations"
-        if wins_kind and not re.match(r"(?:[a-z'-]+\s+){0,2}?(?:nominations?|awards|oscars|academy awards|golden globes|"
-                                      r"baftas|wins|prizes|trophies)\b", after_words):
+        if wins_kind and not _AWARD_NOUN_AFTER.match(after_words):
             counts = self._counts((wins_kind,), s, (q or "") if wins_kind and q else "", plain_wins=True)
             if any(v in counts for v in vals):
                 return
@@ -723,11 +805,11 @@ class NumberScan:
                       exp, found)
             return
         # "a crew of seven", "a cast of four"
-        if re.search(r"\b(?:crew|cast|ensemble|team|group) of\s+$", self.low[max(0, s - 20):s]):
+        if _GROUP_OF.search(self.low[max(0, s - 20):s]):
             if any(v in (self.idx.counts["cast"], self.idx.counts["crew"]) for v in vals):
                 return
         # "ten times its budget"
-        tm = re.match(r"times\s+(?:its|the|their|his|her)\s+(?:\w+\s+)?(budget|cost|production cost)", after_words)
+        tm = _TIMES_BUDGET.match(after_words)
         if tm and self.f.box_office and self.f.box_office.budget:
             bo = self.f.box_office
             ratios = [g / bo.budget for g in (bo.domestic_gross, bo.worldwide_gross) if g]
@@ -738,9 +820,9 @@ class NumberScan:
             self.flag("numbers.money", s, e, f"the grosses are {exp} times the budget in the facts", exp, found)
             return
         # a count of something the facts list
-        for rx, kinds in COUNT_NOUNS:
-            nm = re.match(r"(?:[a-z'-]+\s+){0,2}?" + rx.pattern, after_words)
-            if nm and not re.search(r"[.,;:!?]", after_words[:nm.end()]):
+        for rx, kinds in _COUNT_AFTER:
+            nm = rx.match(after_words)
+            if nm and not _PUNCT.search(after_words[:nm.end()]):
                 if kinds == ("cast_some",):   # "its two leads": some of the cast
                     if any(v <= self.idx.counts["cast"] for v in vals) or self._phrase_in_facts(raw, after_words[:nm.end()]):
                         return
@@ -755,8 +837,7 @@ class NumberScan:
                     return
                 if self._phrase_in_facts(raw, after_words[:nm.end()]):
                     return
-                if kinds == ("cast",) and PERSON_NOUNS.match(after_words) and not re.match(
-                        r"(?:main |principal |central |credited )", after_words):
+                if kinds == ("cast",) and PERSON_NOUNS.match(after_words) and not _MAIN.match(after_words):
                     if any(v <= self.idx.counts["cast"] for v in vals):
                         return
                 noun = after_words[:nm.end()].strip()
@@ -785,10 +866,10 @@ class NumberScan:
         out = []
         body = None
         window = self.before(s, 60) + " " + noun
-        for key, rx in (("academy", r"oscar|academy award"), ("golden_globe", r"golden globe"), ("bafta", r"bafta")):
-            if re.search(rx, window):
+        for key, rx in _COUNT_BODIES:
+            if rx.search(window):
                 body = key
-        nominated = not plain_wins and bool(re.search(r"nominat|up for", self.before(s, 40)))
+        nominated = not plain_wins and bool(_NOMINATED.search(self.before(s, 40)))
         aw = [a for a in self.idx.awards if body is None or a.body == body]
         if kinds == ("wins", "nominations"):   # "three Oscars": wins, unless "nominated for three Oscars"
             wins = sum(1 for a in aw if a.result == "won")
