@@ -78,7 +78,7 @@ def recheck(folder: Path) -> tuple[list, list[dict]]:
 def check_drafts(paths: list[str], as_json: bool) -> int:
     """`authoring check DRAFT...` without --facts: each draft against its own facts."""
     import sys
-    from .checks.report import print_report
+    from .checks.run import emit
     from .draft import DraftError
     results = []
     for given in paths:
@@ -88,12 +88,7 @@ def check_drafts(paths: list[str], as_json: bool) -> int:
             print(f"authoring check: {given}: {exc}", file=sys.stderr)
             return 2
         results.append((str(Path(given) / "page.md"), flags))
-    if as_json:
-        doc = {"pages": [{"path": shown, "flags": [f.to_dict() for f in flags]} for shown, flags in results]}
-        sys.stdout.write(json.dumps(doc, ensure_ascii=False) + "\n")
-    else:
-        print_report(results)
-    return 1 if any(f.is_error for _, flags in results for f in flags) else 0
+    return emit(results, as_json)
 
 
 def draft_status(folder: Path) -> dict:

@@ -85,6 +85,40 @@ _DIGIT = re.compile(r"\d")
 _TRACK_SEP = re.compile(r"[\"'*_)]*\s*(?:by|-|:|,)\s*(?:the\s+band\s+|the\s+singer\s+)?")
 
 
+# RE_BY_END's words are literal (no `*`, `+`, `{`, escapes) and end in a letter, so a match is one of
+# them, at most _BY_MAXW characters long, ending at the last non-space character, then spaces only
+assert not any(c in v for v in ROLE_BY.values() for c in "*+{\\") and all(
+    not re.search(r"\)\?(?:\||$)", v) and all(a[-1:].isalpha() for a in re.sub(r"\(\?:[^)]*\)\?", "", v).split("|"))
+    for v in ROLE_BY.values())
+try:
+    from re import _parser as _sre_parse
+    _BY_MAXW = max(_sre_parse.parse(v).getwidth()[1] for v in ROLE_BY.values())
+except Exception:  # noqa: BLE001 - another re implementation: the whole alternation's length bounds it
+    _BY_MAXW = max(len(v) for v in ROLE_BY.values())
+# the words RE_NOUN_END cannot match without, in ASCII lower case
+_NOUN_KEYS = ("photograph", "cinematograph", "dp", "dop", "direct", "filmmaker", "helmer", "writer", "screenplay",
+              "compos", "score", "music", "design", "producer", "editor")
+assert all(any(k in alt for k in _NOUN_KEYS) for v in ROLE_NOUNS.values()
+           for alt in re.sub(r"\(\?:[^)]*\)\?", "", v).split("|"))
+
+
+def _by_end(prefix: str) -> re.Match | None:
+    """RE_BY_END.search(prefix), looking only where a match can start."""
+    core = prefix.rstrip()
+    if len(core) == len(prefix):
+        return None
+    return RE_BY_END.search(prefix, max(0, len(core) - _BY_MAXW))
+
+
+def _noun_end(text: str) -> re.Match | None:
+    """RE_NOUN_END.search(text); none, without searching, in ASCII text without any of its words."""
+    if text.isascii():
+        low = text.lower()
+        if not any(k in low for k in _NOUN_KEYS):
+            return None
+    return RE_NOUN_END.search(text)
+
+
 def _real(p: Person) -> bool:
     return p.is_real
 
@@ -354,8 +388,8 @@ def role_claims(ctx: Ctx, line: Line) -> None:
                 prefix = prefix[:prev.start]
             else:
                 break
-        claims += _fams(RE_BY_END.search(prefix))
-        nm = RE_NOUN_END.search(prefix[-40:])
+        claims += _fams(_by_end(prefix))
+        nm = _noun_end(prefix[-40:])
         if nm and not _BEST_END.search(prefix[-40:]):
             claims += _fams(nm)
         claims += _fams(RE_NOUN_AFTER.match(after))

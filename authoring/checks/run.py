@@ -75,7 +75,11 @@ def main(facts_path: str, pages: list[str], as_json: bool) -> int:
         for p in problems:
             print(f"authoring check: {p}", file=sys.stderr)
         return 2
-    results = check_files(facts, texts)
+    return emit(check_files(facts, texts), as_json)
+
+
+def emit(results: list[tuple[str, list[Flag]]], as_json: bool) -> int:
+    """Print the results (the spec's JSON or the readable report); the exit status they call for."""
     if as_json:
         doc = {"pages": [{"path": shown, "flags": [f.to_dict() for f in flags]} for shown, flags in results]}
         sys.stdout.write(json.dumps(doc, ensure_ascii=False) + "\n")
