@@ -15,17 +15,27 @@ __all__ = ["Flag", "check_page"]
 _GENERAL = {"numbers.unsupported": 3, "numbers.year": 2, "people.unknown": 2, "quotes.unsourced": 1}
 
 
+_RULES: tuple | None = None   # (get_index, parse_page, Ctx, the rule families), imported on first use
+
+
+def _rules() -> tuple:
+    global _RULES
+    if _RULES is None:
+        from . import awards, consistency, numbers, people, quotes, spoilers, structure
+        from .context import Ctx
+        from .index import get_index
+        from .page import parse_page
+        _RULES = (get_index, parse_page, Ctx, (structure, people, quotes, awards, numbers, spoilers, consistency))
+    return _RULES
+
+
 def check_page(facts: Facts, text: str) -> list[Flag]:
     """All flags for one page's Markdown text; pure (no I/O)."""
-    from . import awards, consistency, numbers, people, quotes, spoilers, structure
-    from .context import Ctx
-    from .index import get_index
-    from .page import parse_page
-
+    get_index, parse_page, Ctx, families = _RULES or _rules()
     idx = get_index(facts)
     page = parse_page(text, facts.title)
     ctx = Ctx(idx, page)
-    for family in (structure, people, quotes, awards, numbers, spoilers, consistency):
+    for family in families:
         family.check(ctx)
     return _dedupe(ctx.raised)
 

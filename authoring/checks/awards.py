@@ -8,7 +8,7 @@ import re
 from .context import Ctx
 from .index import AWARD_BODIES, AwardEntry, body_key, cat_tokens
 from .page import Line
-from .text import norm_words, sentence_spans
+from .text import Prefilter, fold, literal_alt, norm_words, sentence_spans
 
 BODY_NAMES = {
     "academy": "Academy Award", "golden_globe": "Golden Globe", "bafta": "BAFTA", "emmy": "Emmy",
@@ -26,6 +26,7 @@ RE_RESULT = re.compile(
     r"\bhonou?red with\b|\bbagged\b|\bgarnered\b)", re.I)
 RE_YEAR = re.compile(r"(?<![\d$.,])(1[89]\d\d|20\d\d)(?![\d,])")
 RE_AWARD_WINNING = re.compile(r"\baward-winning\b|\bprize-winning\b|\bawards? (?:winner|success)", re.I)
+_CATEGORY, _RESULT, _AWARD_WINNING = Prefilter(RE_CATEGORY), Prefilter(RE_RESULT), Prefilter(RE_AWARD_WINNING)
 
 KINDS = (r"graphic novel|comic book|short story|stage play|stage musical|video game|tv series|television series|"
          r"true story|true events|real events|real-life events|fairy tale|novella|novel|memoir|autobiography|"
@@ -42,6 +43,17 @@ RE_SRC_C = re.compile(rf"\b(?:the|a|an|his|her)\s+(?:[\w'-]+\s+){{0,2}}?(?P<kind
 RE_SRC_POSS = re.compile(rf"^'s\s+(?:[\w'-]+\s+){{0,2}}?(?P<kind>{KINDS})\b", re.I)
 RE_NEGATED = re.compile(r"\bnot based on\b|\bisn't based on\b|\bwasn't based on\b|\boriginal screenplay\b|"
                         r"\boriginal story\b|\bnot an adaptation\b|\bnot adapted\b", re.I)
+_KIND_KEYS = tuple(sorted({k for k in KINDS.split("|")
+                          if not any(o != k and o in k for o in KINDS.split("|"))}))   # every kind holds one
+_KIND_ONLY = re.compile(rf"(?i)(?:{KINDS})")
+_BY = re.compile(r"\bby\b")
+_BASED = re.compile(r"based|adapt|source")
+_BASED_FILM = re.compile(r"based|adapt|source|film|movie")
+_SAME_NAME = re.compile(r"(?i)of the same name")
+_BASED_ON_Q = re.compile(r"based on|adapt", re.I)
+_YES = re.compile(r"^\s*(yes)\b", re.I)
+_SPACES = re.compile(r"\s+")
+_NOT_A_TITLE = re.compile(r"(?i)(?:of the same name|written|penned|published)")
 KIND_OK = {
     "novel": {"book", "source material"}, "novella": {"book", "source material", "story"},
     "memoir": {"book", "autobiography", "source material", "true story"},
@@ -58,25 +70,32 @@ KIND_OK = {
 }
 
 
-def check(ctx: Ctx) -> None:
+def _prep(idx) -> tuple:
+    """Per facts: the award bodies, categories and titles as regexes, and the words an award line has."""
+    facts = idx.facts
     body_alts = [(k, p) for k, p in AWARD_BODIES]
     known = {k for k, _ in AWARD_BODIES}
-    for a in ctx.facts.awards:
+    for a in facts.awards:
         k = body_key(a.award)
         if k not in known:
             body_alts.append((k, re.escape(a.award)))
             known.add(k)
-    rx_body = re.compile("|".join(f"(?:{p})" for _, p in body_alts), re.I)
-    cat_alts = sorted({re.escape(a.category) for a in ctx.facts.awards}, key=len, reverse=True)
-    rx_cat_known = re.compile(r"(?<![A-Za-z])(?:" + "|".join(cat_alts) + r")(?![A-Za-z])", re.I) if cat_alts else None
-    from .text import fold
-    titles = [fold(t) for t in ctx.idx.title_strings if t]
-    rx_titles = re.compile(r"(?<![A-Za-z0-9])(?:" + "|".join(re.escape(t) for t in sorted(titles, key=len, reverse=True))
-                           + r")(?![A-Za-z0-9])", re.I) if titles else None
+    rx_body = Prefilter(re.compile("|".join(f"(?:{p})" for _, p in body_alts), re.I))
+    cats = {a.category for a in facts.awards}
+    rx_cat_known = re.compile(r"(?<![A-Za-z])(?:" + literal_alt(cats, ignorecase=True) + r")(?![A-Za-z])", re.I) \
+        if cats else None
+    titles = [fold(t) for t in idx.title_strings if t]
+    rx_titles = re.compile(r"(?<![A-Za-z0-9])(?:" + literal_alt(titles, ignorecase=True) + r")(?![A-Za-z0-9])", re.I) \
+        if titles else None
     triggers = {"award", "oscar", "best", "globe", "bafta", "prize", "emmy", "nominat", "winning", "palme", "golden",
                 "guild", "critics", "spirit", "cesar", "goya", "razz", "festival", "sundance", "saturn", "grammy",
                 "berlinale", "national board", "circle", "aacta", "annie", "hugo"}
-    triggers |= {a.award.lower() for a in ctx.facts.awards} | {a.category.lower() for a in ctx.facts.awards}
+    triggers |= {a.award.lower() for a in facts.awards} | {a.category.lower() for a in facts.awards}
+    return rx_body, rx_cat_known, rx_titles, tuple(triggers)
+
+
+def check(ctx: Ctx) -> None:
+    rx_body, rx_cat_known, rx_titles, triggers = ctx.idx.derived("awards", _prep)
     for line in ctx.page.lines:
         if line.kind != "text":
             continue
@@ -91,7 +110,7 @@ def _body_of(match_text: str) -> str:
     return body_key(re.sub(r"-(?:winning|nominated|winner|nominee)$", "", match_text, flags=re.I))
 
 
-def _awards_line(ctx: Ctx, line: Line, rx_body: re.Pattern, rx_cat_known, rx_titles) -> None:
+def _awards_line(ctx: Ctx, line: Line, rx_body: Prefilter, rx_cat_known, rx_titles) -> None:
     text = line.folded
     idx = ctx.idx
     mentions = ctx.mentions(line)
@@ -99,15 +118,18 @@ def _awards_line(ctx: Ctx, line: Line, rx_body: re.Pattern, rx_cat_known, rx_tit
     def in_person(s, e):
         return any(m.start <= s and e <= m.end for m in mentions)
 
-    title_spans = [m.span() for m in rx_titles.finditer(text)] if rx_titles else []
+    title_spans = None
 
     def in_title(s, e):
+        nonlocal title_spans
+        if title_spans is None:
+            title_spans = [m.span() for m in rx_titles.finditer(text)] if rx_titles else []
         return any(ps <= s and e <= pe for ps, pe in title_spans)
 
     bodies = [(m.start(), m.end(), _body_of(m.group())) for m in rx_body.finditer(text)
               if not in_person(m.start(), m.end()) and not in_title(m.start(), m.end())]
     cats = []
-    for rx in filter(None, (rx_cat_known, RE_CATEGORY)):
+    for rx in filter(None, (rx_cat_known, _CATEGORY)):
         for m in rx.finditer(text):
             if any(m.start() < e and s < m.end() for s, e, _ in cats) or in_person(m.start(), m.end()):
                 continue
@@ -115,7 +137,7 @@ def _awards_line(ctx: Ctx, line: Line, rx_body: re.Pattern, rx_cat_known, rx_tit
                 continue
             cats.append((m.start(), m.end(), m.group()))
     cats.sort()
-    generic = [m for m in RE_AWARD_WINNING.finditer(text)]
+    generic = [m for m in _AWARD_WINNING.finditer(text)]
     if not bodies and not cats and not generic:
         return
     awards = idx.awards
@@ -137,7 +159,7 @@ def _awards_line(ctx: Ctx, line: Line, rx_body: re.Pattern, rx_cat_known, rx_tit
         return 0, len(text)
 
     results = [(m.start(), m.end(), "won" if m.group("won") else "nominated" if m.group("nom") else "weak")
-               for m in RE_RESULT.finditer(text)]
+               for m in _RESULT.finditer(text)]
     years = [(m.start(), m.end(), int(m.group(1))) for m in RE_YEAR.finditer(text)]
     used_bodies = set()
     for i, (cs, ce, ctext) in enumerate(cats):
@@ -300,16 +322,20 @@ def _source(ctx: Ctx) -> None:
         if line.kind != "text":
             continue
         text = line.folded
-        if RE_NEGATED.search(text):
+        # in ASCII text, a case-insensitive regex cannot match without its words in lower case
+        low = text.lower() if text.isascii() else None
+        kinds = low is None or any(k in low for k in _KIND_KEYS)
+        if (low is None or "based on" in low or "original" in low or "adapt" in low) and RE_NEGATED.search(text):
             continue
         claims = []  # (kind_s, kind_e, kind, author_mention | None, title_text | None)
-        for m in RE_SRC_A.finditer(text):
-            if m.group(0).lower().startswith("on ") and not re.search(r"\bby\b", text[m.end():m.end() + 60]):
+        for m in RE_SRC_A.finditer(text) if kinds else ():
+            if m.group(0).lower().startswith("on ") and not _BY.search(text[m.end():m.end() + 60]):
                 continue
             claims.append([m.start("kind"), m.end("kind"), m.group("kind").lower(), None, None])
-        for m in RE_SRC_TITLE.finditer(text):
+        titled = "based on" in text or "adapted from" in text or "adaptation of" in text   # RE_SRC_TITLE: case matters
+        for m in RE_SRC_TITLE.finditer(text) if titled else ():
             t = m.group("t")
-            if re.fullmatch(rf"(?i)(?:{KINDS})", t) or any(mn.start <= m.start("t") < mn.end for mn in ctx.mentions(line)):
+            if _KIND_ONLY.fullmatch(t) or any(mn.start <= m.start("t") < mn.end for mn in ctx.mentions(line)):
                 continue
             if bo is not None and norm_words(t) not in (norm_words(bo.title), norm_words(ctx.facts.title)) \
                     and not norm_words(t).startswith(norm_words(bo.title)):
@@ -318,20 +344,21 @@ def _source(ctx: Ctx) -> None:
             elif bo is None:
                 ctx.add("source.none", "error", line, m.start("t"), m.end("t"),
                         "the facts give no source (no based_on): the film is not an adaptation", None, t)
-        for m in RE_SRC_C.finditer(text):
+        for m in RE_SRC_C.finditer(text) if kinds and (low is None or "based on" in low or "adapted from" in low) else ():
             claims.append([m.start("kind"), m.end("kind"), m.group("kind").lower(), None, None])
         for mn in ctx.mentions(line):
-            bm = RE_SRC_B.search(text[max(0, mn.start - 90):mn.start])
+            window = text[max(0, mn.start - 90):mn.start]
+            bm = RE_SRC_B.search(window) if kinds and window[-1:].isspace() and (
+                low is None or "by" in window.lower()) else None
             if bm:
                 off = max(0, mn.start - 90)
                 ks, ke = off + bm.start("kind"), off + bm.end("kind")
                 kind = bm.group("kind").lower()
-                if kind in ("screenplay", "script", "series", "game", "documentary", "story") and not re.search(
-                        r"based|adapt|source", text):
+                if kind in ("screenplay", "script", "series", "game", "documentary", "story") and not _BASED.search(text):
                     continue
                 mid = bm.group("mid").strip()
                 title = mid if mid and mid[:1].isupper() else None
-                if re.match(r"(?i)of the same name", mid or ""):
+                if _SAME_NAME.match(mid or ""):
                     title = ctx.facts.title
                 for c in claims:
                     if c[0] == ks:
@@ -343,20 +370,20 @@ def _source(ctx: Ctx) -> None:
             if pm:
                 ks, ke = mn.end + pm.start("kind"), mn.end + pm.end("kind")
                 kind = pm.group("kind").lower()
-                if not any(c[0] == ks for c in claims) and (re.search(r"based|adapt|source|film|movie", text)):
+                if not any(c[0] == ks for c in claims) and (_BASED_FILM.search(text)):
                     claims.append([ks, ke, kind, mn, None])
         if line.section == "faq" and line.sub >= 0 and bo is None:
             sec = ctx.page.sections[line.sec]
             q = sec.subsections[line.sub]
             first = next((ln for ln in q.body if ln.kind == "text"), None)
-            if first is line and re.search(r"based on|adapt", q.line.folded, re.I):
-                ym = re.match(r"^\s*(yes)\b", text[line.body_start:], re.I)
+            if first is line and _BASED_ON_Q.search(q.line.folded):
+                ym = _YES.match(text[line.body_start:])
                 if ym and not claims:
                     s = line.body_start + ym.start(1)
                     ctx.add("source.none", "error", line, s, s + 3,
                             "the facts give no source (no based_on): the film is not an adaptation", None, "Yes")
         for ks, ke, kind, mn, title in claims:
-            kind = re.sub(r"\s+", " ", kind)
+            kind = _SPACES.sub(" ", kind)
             found = line.text[ks:ke]
             if kind in ("screenplay", "script", "documentary"):
                 continue
@@ -377,7 +404,7 @@ def _source(ctx: Ctx) -> None:
                             author, line.text[mn.start:mn.end])
             if title and norm_words(title) != norm_words(bo.title) and not norm_words(title).startswith(
                     norm_words(bo.title)):
-                if not re.match(r"(?i)(?:of the same name|written|penned|published)", title):
+                if not _NOT_A_TITLE.match(title):
                     ctx.add("source.title", "error", line, ks, ke, f"the {bo.kind} is titled {bo.title} in the facts",
                             bo.title, title)
 

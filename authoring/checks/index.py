@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..facts import Facts
-from .text import (DIGITS, HONORIFICS, MULTIPLIERS, NUMWORDS, ORDINALS, STOP_CAPS,  # noqa: F401 (literal_alt)
+from .text import (DIGITS, HONORIFICS, MULTIPLIERS, NUMWORDS, ORDINALS, STOP_CAPS,
                    WORD_RE, fold, literal_alt, loose_key, norm_words, num_value, stem)
 
 # ---------------------------------------------------------------- award bodies

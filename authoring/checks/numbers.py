@@ -3,6 +3,7 @@ figure, each read in whatever format the page writes it and compared with the
 facts (rounding allowed only to the precision written)."""
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from .context import Ctx
@@ -148,6 +149,36 @@ _NEEDS: dict[re.Pattern, tuple[str | None, tuple[str, ...] | None]] = {
     RE_PLAIN: ("digit", None),
     RE_WORDS: (None, _NUMWORD_KEYS),
 }
+_NUMWORD_TOKENS = tuple(sorted(set(UNITS) | set(TENS) | {"hundred", "thousand", "million", "billion"}))
+_W_ALT = literal_alt(set(UNITS) | set(TENS))
+# the hours unit of RE_DUR_H; the hours unit of RE_DUR_HM and the start of the minutes figure after it
+_H_UNIT = re.compile(r"h(?:ours?|rs?)?\b(?!-)")
+_H_THEN_NUM = re.compile(rf"h(?:ours?|rs?)?\.?,?\s*(?:and\s+)?(?:\d|{_W_ALT})")
+_M_UNIT = re.compile(r"m(?:inutes?|ins?)?\b(?!-)")
+
+
+def _minutes_after_number(text: str) -> bool:
+    """Whether a minutes unit of RE_DUR_M (`m`, `min`, `minutes` ...) follows a figure: after
+    `\\s*-?\\s*`, a digit or the last word of a number in words."""
+    for m in _M_UNIT.finditer(text):
+        head = text[:m.start()].rstrip()
+        if head.endswith("-"):
+            head = head[:-1].rstrip()
+        if head[-1:].isdecimal() or head.endswith(_NUMWORD_TOKENS):
+            return True
+    return False
+
+
+# beyond _NEEDS: a test a few scan regexes cannot match without
+_PRECHECK = {
+    RE_DUR_HALF: lambda text: "hour" in text,       # as well as "half"
+    RE_DUR_H: _H_UNIT.search,
+    RE_DUR_HM: _H_THEN_NUM.search,
+    RE_DUR_M: _minutes_after_number,
+}
+assert not any(rx.flags & re.I for rx in _NEEDS)
+_NEEDS_BY_ID = {id(rx): need + (_PRECHECK.get(rx),) for rx, need in _NEEDS.items()}   # patterns hash slowly
+_NO_NEED = (None, None, None)
 _LIST_NUMBER = re.compile(r"^\s*\d{1,3}[.)]\s")
 _RATING_ON = re.compile(r"^[\s:,]*(?:(?:user |critic |critics' )?(?:rating|score|stars?|average))?\s*"
                         r"(?:on|from|at|with|in|by)\s*(?:the\s+)?$")
@@ -201,6 +232,10 @@ class NumberScan:
         self.work = work
         self._text: str | None = None       # "".join(work), until work changes
         self._sentences: list[tuple[int, int]] | None = None
+        self._has_text: str | None = None
+        self._has_digit: bool | None = None
+        self._has_num: bool | None = None
+        self._has_keys: dict[int, bool] = {}
         self.handled: list[tuple[int, int]] = []
 
     # -- helpers
@@ -227,11 +262,29 @@ class NumberScan:
         """rx's matches in the text as it is now; none, without scanning, when
         the text lacks what rx cannot match without (_NEEDS)."""
         text = self.text()
-        digit, keys = _NEEDS.get(rx, (None, None))
-        if keys is not None and not any(k in text for k in keys):
-            return []
-        if digit is not None and _DIGIT.search(text) is None and (
-                digit == "digit" or not any(k in text for k in _NUMWORD_KEYS)):
+        digit, keys, precheck = _NEEDS_BY_ID.get(id(rx), _NO_NEED)
+        if self._has_text is not text:     # what the text holds, worked out once per version of it
+            self._has_text = text
+            self._has_digit = None
+            self._has_num = None
+            self._has_keys = {}
+        if keys is not None:
+            got = self._has_keys.get(id(keys))
+            if got is None:
+                got = self._has_keys[id(keys)] = any(k in text for k in keys)
+            if not got:
+                return []
+        if digit is not None:
+            if self._has_digit is None:
+                self._has_digit = _DIGIT.search(text) is not None
+            if not self._has_digit:
+                if digit == "digit":
+                    return []
+                if self._has_num is None:
+                    self._has_num = any(k in text for k in _NUMWORD_KEYS)
+                if not self._has_num:
+                    return []
+        if precheck is not None and not precheck(text):
             return []
         return list(rx.finditer(text))
 
@@ -434,7 +487,7 @@ class NumberScan:
                 continue
             self.take(*m.span())
             self._check_duration(m.start(), m.end(), h * 60 + mm, 1.0, runtime_like=True, style="hm")
-        for m in self.scan(RE_DUR_HALF) if "hour" in self.text() else ():
+        for m in self.scan(RE_DUR_HALF):
             h = _numa(m.group("h"))
             if h is None:
                 continue
@@ -983,4 +1036,26 @@ _ANY_NUMBER = re.compile(r"\d|\b(?:" + literal_alt(set(UNITS) | set(TENS) | set(
 def check(ctx: Ctx) -> None:
     for line in ctx.page.lines:
         if (line.kind == "text" or line.kind == "title") and _ANY_NUMBER.search(line.folded):
-            NumberScan(ctx, line).run()
+            if line.kind == "title":
+                _title_scan(ctx, line)
+            else:
+                NumberScan(ctx, line).run()
+
+
+def _title_scan(ctx: Ctx, line: Line) -> None:
+    """NumberScan of the `# Title (Year)` line, which every page of a film shares: outside any
+    section, what it finds depends on the line's text and the facts only, so it is worked out
+    once per facts and text and its flags and claims are replayed for this line."""
+    cache = ctx.idx.derived("numbers.titles", lambda idx: {})
+    got = cache.get(line.text)
+    if got is None:
+        n_raised, n_claims = len(ctx.raised), len(ctx.claims)
+        NumberScan(ctx, line).run()
+        got = (ctx.raised[n_raised:], [c[:3] + c[4:] for c in ctx.claims[n_claims:]])
+        if len(cache) < 64:
+            cache[line.text] = got
+        return
+    raised, claims = got
+    ctx.raised += [(dataclasses.replace(flag, line=line.no) if flag.line != line.no else flag, col)
+                   for flag, col in raised]
+    ctx.claims += [c[:3] + (line,) + c[3:] for c in claims]

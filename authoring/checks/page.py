@@ -27,7 +27,7 @@ class Line:
     sub: int                # index into that section's subsections, -1 outside one
     is_item: bool = False   # a Markdown list item
 
-    @property
+    @functools.cached_property
     def body_start(self) -> int:
         """Offset where the text starts after a heading's #s or a list marker."""
         if self.kind in ("title", "heading", "subheading"):

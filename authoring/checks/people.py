@@ -95,26 +95,28 @@ try:
     _BY_MAXW = max(_sre_parse.parse(v).getwidth()[1] for v in ROLE_BY.values())
 except Exception:  # noqa: BLE001 - another re implementation: the whole alternation's length bounds it
     _BY_MAXW = max(len(v) for v in ROLE_BY.values())
-# the words RE_NOUN_END cannot match without, in ASCII lower case
-_NOUN_KEYS = ("photograph", "cinematograph", "dp", "dop", "direct", "filmmaker", "helmer", "writer", "screenplay",
-              "compos", "score", "music", "design", "producer", "editor")
-assert all(any(k in alt for k in _NOUN_KEYS) for v in ROLE_NOUNS.values()
-           for alt in re.sub(r"\(\?:[^)]*\)\?", "", v).split("|"))
+assert all(a.endswith(("by", "with")) for v in ROLE_BY.values() for a in re.sub(r"\(\?:[^)]*\)\?", "", v).split("|"))
+# RE_NOUN_END's words, which end in a letter (optional parts only lead): a match is one of them at the end,
+# before spaces, a colon and spaces at most
+_NOUN_WORDS = tuple(a for v in ROLE_NOUNS.values() for a in re.sub(r"\(\?:[^)]*\)\?", "", v).split("|"))
+assert not any(re.search(r"\)\?(?:\||$)", v) for v in ROLE_NOUNS.values()) and all(a[-1:].isalpha() for a in _NOUN_WORDS)
 
 
 def _by_end(prefix: str) -> re.Match | None:
     """RE_BY_END.search(prefix), looking only where a match can start."""
     core = prefix.rstrip()
-    if len(core) == len(prefix):
+    if len(core) == len(prefix) or (core.isascii() and not core.lower().endswith(("by", "with"))):
         return None
     return RE_BY_END.search(prefix, max(0, len(core) - _BY_MAXW))
 
 
 def _noun_end(text: str) -> re.Match | None:
-    """RE_NOUN_END.search(text); none, without searching, in ASCII text without any of its words."""
+    """RE_NOUN_END.search(text); none, without searching, in ASCII text that does not end with one of its words."""
     if text.isascii():
-        low = text.lower()
-        if not any(k in low for k in _NOUN_KEYS):
+        core = text.rstrip()
+        if core.endswith(":"):
+            core = core[:-1].rstrip()
+        if not core.lower().endswith(_NOUN_WORDS):
             return None
     return RE_NOUN_END.search(text)
 
@@ -165,7 +167,7 @@ def unknown_names(ctx: Ctx, line: Line) -> None:
         return None
 
     for sm in RE_SEQ.finditer(text):
-        toks = [(t.group(), sm.start() + t.start(), sm.start() + t.end()) for t in RE_TOK.finditer(sm.group())]
+        toks = [(t.group(), t.start(), t.end()) for t in RE_TOK.finditer(text, sm.start(), sm.end())]
         # split at possessives: "Sigourney Weaver's Ripley"
         groups, cur = [], []
         for tok in toks:
@@ -182,10 +184,14 @@ def unknown_names(ctx: Ctx, line: Line) -> None:
         # a full name is a name on its own: "Nicolas Cage Rewatches ..." is two things
         split = []
         for g in groups:
+            if len(g) == 1:     # nothing to split
+                split.append(g)
+                continue
             cur = []
+            c = None
             for tok in g:
+                prev = c if cur else None     # cur[-1] is the token before: covered() of it
                 c = covered(tok[1], tok[2])
-                prev = covered(cur[-1][1], cur[-1][2]) if cur else None
                 if _long_full(c):
                     if cur and prev is not c:
                         split.append(cur)
@@ -213,11 +219,11 @@ def _check_group(ctx: Ctx, line: Line, g, covered) -> None:
     while g:
         w = g[0][0]
         low = w.lower().rstrip(".")
-        is_name = isinstance(covered(g[0][1], g[0][2]), Mention)
-        given = (low in GIVEN_NAME_WORDS and len(g) > 1 and covered(g[1][1], g[1][2]) is None
-                 and g[1][0].lower() not in COMMON_WORDS)
         if low in STOP_CAPS or low in HONORIFICS or (
-                initial and not is_name and not given and (low in COMMON_WORDS or low in idx.lower_words)):
+                initial and (low in COMMON_WORDS or low in idx.lower_words)
+                and not isinstance(covered(g[0][1], g[0][2]), Mention)     # a name
+                and not (low in GIVEN_NAME_WORDS and len(g) > 1 and covered(g[1][1], g[1][2]) is None
+                         and g[1][0].lower() not in COMMON_WORDS)):        # a given name before another word
             g = g[1:]
             initial = False
             continue

@@ -98,6 +98,86 @@ def literal_alt(words, ignorecase: bool = False) -> str:
     return build(trie)
 
 
+def required_words(pattern: str, flags: int = 0) -> tuple[str, ...] | None:
+    """Literal strings one of which the text must hold wherever pattern matches
+    (as written in the pattern: compare case-insensitively under re.I); None
+    when the pattern does not tell (no literal in every match, inline flags)."""
+    try:
+        from re import _constants as C, _parser
+        tree = _parser.parse(pattern, flags)
+    except Exception:  # noqa: BLE001 - another re implementation: no prefilter
+        return None
+    repeats = (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", C.MAX_REPEAT))
+
+    def seq(items):
+        best, run = None, []
+
+        def consider(cand):
+            nonlocal best
+            if cand and (best is None or min(map(len, cand)) > min(map(len, best))):
+                best = cand
+
+        for op, av in items:
+            if op is C.LITERAL:
+                run.append(chr(av))
+                continue
+            if run:
+                consider({"".join(run)})
+                run = []
+            if op is C.SUBPATTERN:
+                if av[1] or av[2]:      # inline flags inside: give up
+                    raise ValueError
+                consider(seq(av[3]))
+            elif op is C.BRANCH:
+                alts = [seq(a) for a in av[1]]
+                if all(alts):
+                    consider(set().union(*alts))
+            elif op in repeats and av[0] >= 1:
+                consider(seq(av[2]))
+            elif op is getattr(C, "ATOMIC_GROUP", None):
+                consider(seq(av))
+            # anything else (sets, categories, anchors, lookarounds) ends a run and requires nothing
+        if run:
+            consider({"".join(run)})
+        return best
+
+    try:
+        got = seq(tree)
+    except ValueError:
+        return None
+    return tuple(sorted(got)) if got else None
+
+
+class Prefilter:
+    """A cheap test before a regex scan: False only when text cannot hold a match
+    of rx, for lack of any of its required_words."""
+
+    def __init__(self, rx: re.Pattern):
+        self.rx = rx
+        keys = required_words(rx.pattern, rx.flags)
+        self.icase = bool(rx.flags & re.I)
+        if keys and self.icase:
+            # case-insensitive: compare lower case with lower case, in ASCII only (Unicode case folding
+            # lets some other characters match ASCII letters)
+            keys = tuple(k.lower() for k in keys) if all(k.isascii() for k in keys) else None
+        self.keys = keys
+
+    def may_match(self, text: str) -> bool:
+        if self.keys is None:
+            return True
+        if self.icase:
+            if not text.isascii():
+                return True
+            text = text.lower()
+        for k in self.keys:
+            if k in text:
+                return True
+        return False
+
+    def finditer(self, text: str):
+        return self.rx.finditer(text) if self.may_match(text) else iter(())
+
+
 # ---------------------------------------------------------------- numbers
 
 UNITS = {
