@@ -117,6 +117,7 @@ class RequestCapture:
         import httpx2
 
         self.last: dict | None = None
+        self.lock = asyncio.Lock()
 
         def handle(request):
             self.last = json.loads(request.content)
@@ -127,11 +128,12 @@ class RequestCapture:
                                                http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(handle)))
 
     async def body(self, *args, **kwargs) -> dict:
-        self.last = None
-        await self.model.complete(*args, **kwargs)
-        if self.last is None:
-            raise BatchApiError("the model client sent no request to capture")
-        return self.last
+        async with self.lock:  # the section chains of a title run concurrently: one capture at a time
+            self.last = None
+            await self.model.complete(*args, **kwargs)
+            if self.last is None:
+                raise BatchApiError("the model client sent no request to capture")
+            return self.last
 
     async def close(self) -> None:
         await self.model.close()
@@ -292,13 +294,15 @@ class _Api:
         self.settings = model.settings
         self.poll_initial = poll_initial
 
-    async def call(self, what: str, fn, *args, tries: int = 6, **kwargs):
+    async def call(self, what: str, fn, *args, tries: int = 6, missing_ok: bool = False, **kwargs):
         """One API call with retries of transient faults; 401/403 are fatal, a missing
-        endpoint means the provider has no Batch API."""
+        endpoint means the provider has no Batch API; with missing_ok a 404 is None."""
         for attempt in range(tries):
             try:
                 return await fn(*args, **kwargs)
             except openai.APIStatusError as exc:
+                if exc.status_code == 404 and missing_ok:
+                    return None
                 if exc.status_code in (401, 403):
                     raise FatalModelError(self.model.describe(exc)) from None
                 if exc.status_code in (404, 405, 501) and what in ("upload", "create"):
@@ -324,12 +328,18 @@ class _Api:
         return batch.id, uploaded.id
 
     async def wait(self, ids: list[str]) -> dict[str, object]:
-        """Poll until every batch is in a final state; the final Batch objects by id."""
+        """Poll until every batch is in a final state; the final Batch objects by id
+        (None for a batch the endpoint does not know)."""
         delay = self.poll_initial
         pending, done, seen = list(ids), {}, {}
         while pending:
             for batch_id in list(pending):
-                batch = await self.call("retrieve", self.client.batches.retrieve, batch_id, tries=12)
+                batch = await self.call("retrieve", self.client.batches.retrieve, batch_id, tries=12,
+                                        missing_ok=True)
+                if batch is None:
+                    done[batch_id] = None
+                    pending.remove(batch_id)
+                    continue
                 counts = batch.request_counts
                 shown = (batch.status, counts.completed if counts else None, counts.failed if counts else None)
                 if seen.get(batch_id) != shown:
@@ -434,8 +444,16 @@ async def _drain(api: _Api, state: State, cache: Cache, outcome: Outcome) -> Non
         return
     finished = await api.wait([b["id"] for b in state.pending])
     for entry in list(state.pending):
-        batch = finished.get(entry["id"])
-        if batch is None:
+        if entry["id"] not in finished:
+            continue
+        batch = finished[entry["id"]]
+        if batch is None:  # e.g. an earlier run's batch on another endpoint: its requests go again
+            outcome.notes.append(f"Batch API {entry['id']}: unknown to {api.settings.endpoint}; its requests "
+                                 "were not collected")
+            for name in (entry.get("map"), entry.get("input")):
+                if name:
+                    (state.folder / name).unlink(missing_ok=True)
+            state.done(entry["id"])
             continue
         if batch.status == "failed" and not batch.output_file_id:
             errors = getattr(batch, "errors", None)

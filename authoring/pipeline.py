@@ -100,7 +100,7 @@ class Generator:
         result = Result(section)
         started = time.perf_counter()
         messages = prompting.messages(section, facts)
-        schema = section.schema(facts)
+        schema = section.schema(facts, self.client.mode)
         best: tuple | None = None
         self.progress(section.id, "started")
         while result.attempts < s.attempts and result.usage.tokens < s.section_tokens:

@@ -65,7 +65,7 @@ def main() -> None:
     proc, url = start_server(args.latency)
     try:
         settings = Settings(base_url=url, api_key="bench", model="fake-model", concurrency=args.concurrency)
-        requests = [{"messages": prompting.messages(s, facts), **modes.request("json_schema", s.id, s.schema(facts))}
+        requests = [{"messages": prompting.messages(s, facts), **modes.request("json_schema", s.id, s.schema(facts, "json_schema"))}
                     for s in sections]
         asyncio.run(generate(facts, settings, sections, Cache(None)))  # warm-up: imports, compiled templates
         asyncio.run(bare_calls(url, requests, args.concurrency))

@@ -34,8 +34,8 @@ def adapt(mode: str, schema: dict) -> dict:
 
 
 def request(mode: str, name: str, schema: dict) -> dict:
-    """The chat.completions.create arguments that ask for schema-shaped output."""
-    schema = adapt(mode, schema)
+    """The chat.completions.create arguments that ask for schema-shaped output;
+    `schema` already adapted to the mode (Section.schema(facts, mode))."""
     if mode == "json_schema":
         return {"response_format": {"type": "json_schema",
                                     "json_schema": {"name": name, "schema": schema, "strict": True}}}

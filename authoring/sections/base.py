@@ -2,7 +2,6 @@
 and how it renders to the page's Markdown. One module per section registers one."""
 from __future__ import annotations
 
-import copy
 import functools
 import hashlib
 import json
@@ -13,6 +12,7 @@ from jinja2 import Environment, StrictUndefined
 from pydantic import BaseModel, ConfigDict
 
 from ..facts import Facts
+from ..llm import modes
 from ..headings import SECTIONS
 
 
@@ -83,6 +83,11 @@ def _strict_schema(output: type[Output]) -> dict:
     return pydantic_function_tool(output, name=output.__name__)["function"]["parameters"]
 
 
+@functools.cache
+def _server_schema(output: type[Output], mode: str | None) -> dict:
+    return modes.adapt(mode, _strict_schema(output)) if mode else _strict_schema(output)
+
+
 @dataclass(frozen=True)
 class Section:
     id: str
@@ -117,13 +122,18 @@ class Section:
         text = json.dumps(self.data(facts), sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
-    def schema(self, facts: Facts | None = None) -> dict:
+    def schema(self, facts: Facts | None = None, mode: str | None = None) -> dict:
         """The JSON schema the server enforces: all fields required, no extras,
-        arrays sized to the facts where the section writes one item per fact."""
-        schema = copy.deepcopy(_strict_schema(self.output))
-        for prop, n in (self.array_sizes(facts) if facts else {}).items():
-            schema["properties"][prop]["minItems"] = schema["properties"][prop]["maxItems"] = n
-        return schema
+        arrays sized to the facts where the section writes one item per fact,
+        adapted to what a `mode` of server can enforce. Shared: do not mutate."""
+        base = _server_schema(self.output, mode)
+        sizes = self.array_sizes(facts) if facts is not None else {}
+        if not sizes:
+            return base
+        properties = dict(base["properties"])
+        for prop, n in sizes.items():
+            properties[prop] = {**properties[prop], "minItems": n, "maxItems": n}
+        return {**base, "properties": properties}
 
     def validate(self, facts: Facts, raw: str) -> Output:
         # strict=False: llama.cpp's JSON grammar lets raw newlines and tabs into
