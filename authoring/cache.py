@@ -31,4 +31,5 @@ class Cache:
 
     def put(self, key: str, value: dict) -> None:
         if self.root is not None:
-            write_atomic(self._path(key), json.dumps(value, ensure_ascii=False))
+            # no fsync: an entry lost to a power cut is read as a miss and asked again
+            write_atomic(self._path(key), json.dumps(value, ensure_ascii=False), durable=False)

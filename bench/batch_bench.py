@@ -10,10 +10,11 @@ Prints
                (the share of the ideal; target >= 85%)
   cpu          the batch process's CPU per model call (and per title), next to a
                bare SDK call's, with where the batch's CPU goes
-  memory       ru_maxrss and tracemalloc peak after N/10 and after N titles
-               (flat: the N-title figures stay close to the N/10 ones)
+  memory       ru_maxrss (peak RSS) after N/10 and after N titles, and with
+               --tracemalloc the traced Python heap's peak (flat: the N-title
+               figures stay close to the N/10 ones)
 
-    python bench/batch_bench.py [--titles 1000] [--latency 0.2] [--concurrency 64] [--no-tracemalloc]
+    python bench/batch_bench.py [--titles 1000] [--latency 0.2] [--concurrency 64] [--tracemalloc]
 
 Each measured batch runs in a fresh child process (its own ru_maxrss) with a
 fresh output folder, so nothing is skipped or cached.
@@ -165,7 +166,9 @@ def _instrument() -> dict:
                 timers[name] = timers.get(name, 0.0) + time.perf_counter() - t0
         return wrapper
 
+    import authoring.html as html_mod
     checks_mod.check_page = timed("check_page", checks_mod.check_page)
+    html_mod.render = timed("html.render", html_mod.render)
     batch_mod._load_seed = timed("load_facts (YAML + validation)", batch_mod._load_seed)
     for mod in (draft_mod, cache_mod, review_mod):
         mod.write_atomic = timed("write_atomic (with fsync)", mod.write_atomic)
@@ -177,7 +180,7 @@ def run_child(args, n: int, url: str, work: Path, tracemalloc_on: bool, breakdow
     cmd = [sys.executable, __file__, "--child", str(n), "--seeds", str(work / "seeds"), "--out", str(out),
            "--url", url, "--concurrency", str(args.concurrency)]
     if tracemalloc_on:
-        cmd.append("--tracemalloc")
+        cmd.append("--child-tracemalloc")
     if breakdown:
         cmd.append("--breakdown")
     done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
@@ -193,15 +196,16 @@ def main() -> None:
     parser.add_argument("--titles", type=int, default=1000)
     parser.add_argument("--latency", type=float, default=0.2)
     parser.add_argument("--concurrency", type=int, default=64)
-    parser.add_argument("--no-tracemalloc", dest="with_tracemalloc", action="store_false",
-                        help="skip the two tracemalloc runs (they are slower: tracing costs CPU)")
+    parser.add_argument("--tracemalloc", dest="with_tracemalloc", action="store_true",
+                        help="also measure the tracemalloc peak at N/10 and N titles (two more runs, about 3x "
+                             "slower each: tracing costs CPU)")
     parser.add_argument("--server", default="tests.fake_batch", help="server module for the batch runs")
     # internal: one measured batch in a child process
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--seeds", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
-    parser.add_argument("--tracemalloc", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--child-tracemalloc", dest="tracemalloc", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--breakdown", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:

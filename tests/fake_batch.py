@@ -15,7 +15,8 @@ moves it on (validating -> in_progress -> ...); at the `batch_steps`-th retrieve
 every line is answered by the chat responders (scripted replies, `handler`, or
 the default schema-valid answer), without latency: a 200 reply goes to the
 output file, an error reply or a custom_id in `fail_custom_ids` to the error
-file. `final_status="expired"` answers only the first half of the lines.
+file. `final_status="expired"` answers only the first half of the lines; `reject="..."`
+fails every batch's validation with that message.
 
 The server's listen backlog is raised to `backlog` (socketserver's default of 5
 drops connections when 64 clients connect at once).
@@ -43,13 +44,14 @@ __all__ = ["FakeBatchOpenAI"]
 
 class FakeBatchOpenAI(FakeOpenAI):
     def __init__(self, *args, batch_steps: int = 2, final_status: str = "completed",
-                 fail_custom_ids: Iterable[str] = (), backlog: int = 1024, **kwargs):
+                 fail_custom_ids: Iterable[str] = (), reject: str | None = None, backlog: int = 1024, **kwargs):
         super().__init__(*args, **kwargs)
         self._httpd.RequestHandlerClass = _BatchHandler  # no request has been served yet
         self._httpd.socket.listen(backlog)               # Linux takes a new backlog on a listening socket
         self.batch_steps = max(1, int(batch_steps))
         self.final_status = final_status
         self.fail_custom_ids = set(fail_custom_ids)
+        self.reject = reject  # a message: every batch fails validation with it
         self.files: dict[str, dict] = {}
         self.batches: dict[str, dict] = {}
         self.batch_calls = 0
@@ -88,6 +90,8 @@ class FakeBatchOpenAI(FakeOpenAI):
             self.batches[bid] = batch
             batch["_polls"] = 0
         problems = self._validate(lines, body["endpoint"])
+        if self.reject:
+            problems.append({"code": "invalid_request", "message": self.reject, "line": None})
         if problems:
             batch.update(status="failed", failed_at=now, errors={"object": "list", "data": problems})
         return 200, self._public(batch)

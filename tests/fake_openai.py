@@ -655,6 +655,7 @@ class _Dropped(Exception):
 
 class _RequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as the SDK expects
+    disable_nagle_algorithm = True  # headers and body go in two writes: no 40 ms delayed-ACK stall
     server_version = "FakeOpenAI/1.0"
     timeout = 60  # idle keep-alive connections do not pin threads forever
     server: _Server

@@ -293,3 +293,23 @@ def test_markup_in_messages_is_printed_as_text(model_env, tmp_path):
     result = batch(seeds, "--out", tmp_path / "out")
     assert result.exit_code == 2
     assert "[bold]x.yaml" in result.output.replace("\n", "")
+
+
+def test_ctrl_c_stops_cleanly_and_a_rerun_finishes(slow, tmp_path):
+    make_seeds(tmp_path / "seeds", 12)
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "authoring", "batch", str(tmp_path / "seeds"), "--out", str(out),
+           "--concurrency", "4"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env_for(slow), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    deadline = time.monotonic() + 60
+    while len(_finished(out)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == 130, stderr[-2000:]
+    assert "interrupted" in stderr and "Traceback" not in stderr + stdout
+    assert report(out)["status"] == "interrupted"
+    done = subprocess.run(cmd, cwd=ROOT, env=env_for(slow), capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert len(list(out.glob("*/page.md"))) == 12
