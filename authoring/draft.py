@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from . import html, prompting, review
+from . import prompting, review
 from .cache import Cache
 from .editing import edited_sections, replace_sections, sha, split_page
 from .facts import Facts, FactsError, load_facts

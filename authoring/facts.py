@@ -420,7 +420,7 @@ class _Builder:
         self.rejected.add(loc)
 
 
-def _unwrap(annotation) -> Any:
+def core_type(annotation) -> Any:
     """The core type of Annotated[...] / X | None."""
     while True:
         origin = get_origin(annotation)
@@ -439,7 +439,7 @@ def _target_type(loc: tuple) -> Any:
     """The type the Facts model expects at loc (str, int, a model, ...), or None."""
     current: Any = Facts
     for part in loc:
-        current = _unwrap(current)
+        current = core_type(current)
         if isinstance(part, int):
             if get_origin(current) is not list:
                 return None
@@ -448,7 +448,7 @@ def _target_type(loc: tuple) -> Any:
             current = current.model_fields[part].annotation
         else:
             return None
-    return _unwrap(current)
+    return core_type(current)
 
 
 def _get_at(data, loc: tuple):

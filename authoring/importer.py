@@ -21,16 +21,14 @@ import difflib
 import io
 import json
 import re
-import types
-import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Iterator, get_args, get_origin
+from typing import Any, Iterator, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel
 
-from .facts import Facts, FactsError, parse_facts
+from .facts import Facts, FactsError, core_type, parse_facts
 from .files import write_atomic
 
 FORMATS = ("csv", "json")
@@ -66,20 +64,6 @@ def normalise(column: str) -> str:
 
 # ---------------------------------------------------------------- field kinds
 
-def _unwrap(annotation) -> Any:
-    while True:
-        origin = get_origin(annotation)
-        if origin is Annotated:
-            annotation = get_args(annotation)[0]
-        elif origin in (typing.Union, types.UnionType):
-            args = [a for a in get_args(annotation) if a is not type(None)]
-            if len(args) != 1:
-                return annotation
-            annotation = args[0]
-        else:
-            return annotation
-
-
 def field_kind(path: str) -> str:
     """text | int | float | date | list (of text) for a facts field path; ValueError otherwise."""
     model: type[BaseModel] = Facts
@@ -93,7 +77,7 @@ def field_kind(path: str) -> str:
             hint = f" (did you mean {'.'.join(parts[:i] + [close[0]])!r}?)" if close else \
                 f"; known: {', '.join(fields)}"
             raise ValueError(f"unknown facts field {here!r}{hint}")
-        annotation = _unwrap(fields[part].annotation)
+        annotation = core_type(fields[part].annotation)
         if i < len(parts) - 1:
             if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
                 raise ValueError(f"{here!r} has no sub-fields")
@@ -104,7 +88,7 @@ def field_kind(path: str) -> str:
         sub = ", ".join(f"{path}.{name}" for name in leaf.model_fields)
         raise ValueError(f"{path!r} is a group of fields; map a column to one of them ({sub})")
     if get_origin(leaf) is list:
-        item = _unwrap(get_args(leaf)[0])
+        item = core_type(get_args(leaf)[0])
         if item is str:
             return "list"
         raise ValueError(f"{path!r} is a list of entries; only text, number, date and list-of-text fields "
@@ -430,7 +414,7 @@ def _ordered(data: dict, model: type[BaseModel] = Facts) -> dict:
     for name, info in model.model_fields.items():
         if name in data:
             value = data[name]
-            sub = _unwrap(info.annotation)
+            sub = core_type(info.annotation)
             out[name] = _ordered(value, sub) if isinstance(value, dict) and isinstance(sub, type) and \
                 issubclass(sub, BaseModel) else value
     return out

@@ -7,13 +7,12 @@ import pytest
 
 from authoring import policy
 from authoring.cache import Cache
-from authoring.facts import load_facts, parse_facts
+from authoring.facts import load_facts
 from authoring.llm import Settings
 from authoring.pipeline import generate
 from authoring.sections import SECTIONS
 from tests.conftest import EXAMPLE, ROOT, SECRET
-from tests.fake_openai import (content, default_reply, drop, error, hang, invalid_json_200, json_content,
-                               slow_drip)
+from tests.fake_openai import drop, error, hang, invalid_json_200, json_content, slow_drip
 
 FACTS = load_facts(EXAMPLE).facts
 MODEL = [s for s in SECTIONS.values() if s.output]

@@ -152,7 +152,6 @@ def _initial(line: Line, s: int) -> bool:
 
 
 def unknown_names(ctx: Ctx, line: Line) -> None:
-    idx = ctx.idx
     text = line.folded
     mentions = ctx.mentions(line)
     phrases = ctx.phrases(line)

@@ -112,7 +112,6 @@ def _faq(ctx: Ctx, sec: Section) -> None:
 
 
 def _badly_explained(ctx: Ctx, sec: Section) -> None:
-    idx = ctx.idx
     text = [l for l in sec.body if l.kind == "text"]
     if not text:
         return
