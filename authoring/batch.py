@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from . import prompting
-from .draft import DraftError, assemble, draft_async, draft_dir, plan
+from .draft import DraftError, draft_async, draft_dir, hand_edits, plan
 from .editing import sha
 from .facts import Facts, FactsError, load_facts
 from .files import write_atomic
@@ -209,34 +209,6 @@ def up_to_date(folder: Path, facts: Facts, settings: Settings) -> dict | None:
         except OSError:
             return None
     return manifest
-
-
-def clear_interrupted_write(folder: Path, facts: Facts) -> bool:
-    """A draft killed between writing page.md and manifest.json leaves a page the
-    hand-edit guard cannot tell from an editor's. When page.md is exactly what the
-    section files assemble to, it was written by authoring, not edited: remove it
-    so the title can be drafted again. True when a page was removed."""
-    page = folder / "page.md"
-    if not page.is_file():
-        return False
-    try:
-        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        manifest = None
-    text = page.read_text(encoding="utf-8")
-    if isinstance(manifest, dict) and manifest.get("page_hash") == sha(text):
-        return False  # consistent: the normal rules apply
-    bodies = {}
-    for section in plan(facts)[0]:
-        try:
-            data = json.loads((folder / "sections" / f"{section.id}.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return False
-        bodies[section.id] = data.get("markdown") if isinstance(data, dict) else None
-    if assemble(facts, bodies) != text:
-        return False
-    page.unlink()
-    return True
 
 
 # ---------------------------------------------------------------- live counters
@@ -463,8 +435,6 @@ class Batch:
                 return _fill(row, folder, manifest, _read_flags(folder))
             if self.live.work_started is None:
                 self.live.work_started = started
-            if clear_interrupted_write(folder, facts):
-                row["message"] = "finished an interrupted write"
             draft = await draft_async(facts, str(seed), self.out, self.settings, use_cache=self.options.use_cache,
                                       force=self.options.force, client=client, limit=limit)
         except DraftError as exc:
@@ -558,8 +528,7 @@ class Batch:
             if self.options.use_cache and up_to_date(folder, facts, self.settings) is not None:
                 return False
             page = folder / "page.md"
-            return self.options.force or not page.exists() or clear_interrupted_write(folder, facts) or \
-                _page_is_ours(folder, page)
+            return self.options.force or not page.exists() or not hand_edits(folder)
 
         outcome = await batch_api.prefill(self.seeds, self.out, self.settings, model,
                                           reask_via=self.options.reask_via, wanted=wanted, say=self.display.note,
@@ -604,15 +573,6 @@ class Batch:
                 "concurrency": self.settings.concurrency, "batch_api": self.batch_api_summary,
                 "notes": notes, "totals": totals,
                 "titles": [{k: v for k, v in r.items() if k != "index"} for r in rows]}
-
-
-def _page_is_ours(folder: Path, page: Path) -> bool:
-    """page.md as authoring wrote it (not edited by hand)."""
-    try:
-        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-        return manifest.get("page_hash") == sha(page.read_text(encoding="utf-8"))
-    except (OSError, ValueError, AttributeError):
-        return False
 
 
 async def _settle_other_tasks() -> None:

@@ -95,13 +95,36 @@ class Draft:
     manifest: dict
 
 
-def read_manifest(folder: Path) -> dict | None:
+PREVIOUS = "manifest.prev.json"  # the manifest of the write before the last
+
+
+def read_manifest(folder: Path, name: str = "manifest.json") -> dict | None:
     try:
-        return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        return json.loads((folder / name).read_text(encoding="utf-8"))
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as exc:
-        raise DraftError(f"{folder / 'manifest.json'} is unreadable ({exc}); was this folder made by authoring?") from None
+        raise DraftError(f"{folder / name} is unreadable ({exc}); was this folder made by authoring?") from None
+
+
+def hand_edits(folder: Path) -> dict[str, str]:
+    """What an editor changed in page.md: section id -> 'edited' | 'removed', or
+    'page.md' for a change outside the known sections. A section counts only when
+    it differs from both of the tool's last two writes: a command killed between
+    writing manifest.json and page.md leaves the page one write behind, and that
+    is not an edit."""
+    page = folder / "page.md"
+    if not page.exists():
+        return {}
+    text = page.read_text(encoding="utf-8")
+    manifests = [m for m in (read_manifest(folder), read_manifest(folder, PREVIOUS)) if m]
+    if not manifests:
+        return {"page.md": "not written by authoring"}
+    found = [edited_sections(text, m) for m in manifests]
+    edited = {sid: why for sid, why in found[0].items() if all(sid in f for f in found[1:])}
+    if not edited and sha(text) not in {m.get("page_hash") for m in manifests}:
+        edited = {"page.md": "edited outside the known sections"}
+    return edited
 
 
 def open_draft(folder: Path) -> tuple[dict, str]:
@@ -131,21 +154,15 @@ def history_copy(folder: Path, name: str, text: str) -> Path:
 
 def _guard_hand_edits(folder: Path, force: bool) -> None:
     """Never overwrite an editor's words silently; with --force keep them in history/."""
-    page = folder / "page.md"
-    if not page.exists():
-        return
-    manifest = read_manifest(folder)
-    text = page.read_text(encoding="utf-8")
-    edited = edited_sections(text, manifest) if manifest else {"page.md": "not written by authoring"}
-    if not edited and manifest.get("page_hash") != sha(text):
-        edited = {"page.md": "edited outside the known sections"}
+    edited = hand_edits(folder)
     if not edited:
         return
+    page = folder / "page.md"
     if not force:
-        names = ", ".join(sorted(edited))
-        raise DraftError(f"{page} was edited by hand ({names}); nothing was changed. Regenerate single sections with "
-                         "`authoring regen`, or pass --force to draft it all again (the page is kept in history/).")
-    history_copy(folder, "page", text)
+        raise DraftError(f"{page} was edited by hand ({', '.join(sorted(edited))}); nothing was changed. Regenerate "
+                         "single sections with `authoring regen`, or pass --force to draft it all again (the page is "
+                         "kept in history/).")
+    history_copy(folder, "page", page.read_text(encoding="utf-8"))
 
 
 def make_draft(facts: Facts, facts_file: str, out_root: Path, settings: Settings, *, use_cache: bool = True,
@@ -210,7 +227,7 @@ def regenerate(folder: Path, ids: list[str], settings: Settings, *, stale: bool 
         missing = [sid for sid in ids if sid not in present_ids and sid not in manifest["sections"]]
         if missing:
             raise DraftError(f"the facts have nothing for {', '.join(missing)}: such a section is left out")
-        edited = edited_sections(page, manifest)
+        edited = hand_edits(folder)
         blocked = [sid for sid in ids if sid in edited]
         if blocked and not force:
             raise DraftError(f"{', '.join(blocked)} {'was' if len(blocked) == 1 else 'were'} edited by hand; nothing "
@@ -287,6 +304,9 @@ def _finish(folder: Path, facts: Facts, page: str, manifest: dict, left_out: lis
     for sid in left_out:
         (folder / "sections" / f"{sid}.json").unlink(missing_ok=True)
     review.write_flags(folder, facts, page, flags)
-    write_atomic(folder / "page.md", page)
+    # manifest before page: killed in between, the page is one write behind (see hand_edits)
+    if (folder / "manifest.json").exists():
+        write_atomic(folder / PREVIOUS, (folder / "manifest.json").read_bytes())
     write_atomic(folder / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+    write_atomic(folder / "page.md", page)
     return Draft(folder, page, flags, manifest)

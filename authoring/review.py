@@ -94,13 +94,13 @@ def check_drafts(paths: list[str], as_json: bool) -> int:
 def draft_status(folder: Path) -> dict:
     """What `authoring status` shows; reads only."""
     from .checks import check_page
-    from .draft import load_draft_facts, open_draft
-    from .editing import edited_sections, stale_sections
+    from .draft import hand_edits, load_draft_facts, open_draft
+    from .editing import stale_sections
     from .sections import SECTIONS
     manifest, page = open_draft(folder)
     facts = load_draft_facts(folder, manifest).facts
     flags = annotate([f.to_dict() for f in check_page(facts, page)], load_decisions(folder))
-    edited, stale = edited_sections(page, manifest), stale_sections(facts, manifest)
+    edited, stale = hand_edits(folder), stale_sections(facts, manifest)
     rows = []
     for sid in SECTIONS:
         entry = manifest["sections"].get(sid)

@@ -136,11 +136,11 @@ def test_killed_halfway_rerun_finishes_without_redoing_finished_work(slow, tmp_p
     assert {r["status"] for r in report(out)["titles"]} == {"skipped"}
 
 
-def test_a_page_written_just_before_a_kill_is_not_taken_for_a_hand_edit(model_env, tmp_path):
+def test_a_draft_killed_between_manifest_and_page_is_drafted_again_not_refused(model_env, tmp_path):
     make_seeds(tmp_path / "seeds", 2)
     out = tmp_path / "out"
     assert batch(tmp_path / "seeds", "--out", out).exit_code == 0
-    (out / slug(0) / "manifest.json").unlink()  # killed between page.md and manifest.json
+    (out / slug(0) / "page.md").unlink()  # killed after manifest.json, before page.md
     result = batch(tmp_path / "seeds", "--out", out)
     assert result.exit_code == 0, result.output
     rows = rows_by_slug(out)

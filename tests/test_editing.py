@@ -173,3 +173,19 @@ def test_replace_sections_inserts_in_page_order_and_keeps_other_bytes():
     out = replace_sections(page, {"faq": "### New?\nYes."}, "T")
     assert out == "# T (2000)\n\n## Quick Overview\n- x  \n\n\n## FAQ\n### New?\nYes.\n"
     assert replace_sections(page, {"faq": None}, "T") == "# T (2000)\n\n## Quick Overview\n- x  \n\n\n"
+
+
+def test_a_command_killed_between_manifest_and_page_is_not_mistaken_for_a_hand_edit(drafted):
+    from authoring.draft import hand_edits
+    folder, _ = drafted
+    page = folder / "page.md"
+    synopsis = chunks(page.read_text())["synopsis"]
+    edited = page.read_text().replace(synopsis, synopsis + "An editor's paragraph.\n\n")
+    page.write_text(edited)
+    assert cli("regen", folder, "faq").exit_code == 0
+    # as if killed after manifest.json was written and before page.md: the page is one write behind
+    page.write_text(edited)
+    assert hand_edits(folder) == {"synopsis": "edited"}
+    assert cli("regen", folder, "faq").exit_code == 0  # not refused: the old FAQ was the tool's own
+    assert "An editor's paragraph." in page.read_text()
+    assert cli("draft", folder.parent.parent / "seed.yaml", "--out", folder.parent).exit_code == 1  # the edit is real
