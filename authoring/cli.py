@@ -61,11 +61,21 @@ def check(
     facts: Annotated[Optional[Path], typer.Option("--facts", help="The facts seed the pages must agree with "
                                                   "(default for draft folders: the draft's own seed).")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the flags as JSON (see spec/page.md).")] = False,
+    judge: Annotated[bool, typer.Option("--judge", help="Also ask the model whether each remaining sentence holds "
+                                        "against the facts (judge.* flags; cost on stderr).")] = False,
+    base_url: Annotated[Optional[str], typer.Option("--base-url", help="With --judge: endpoint [OPENAI_BASE_URL].")] = None,
+    model: Annotated[Optional[str], typer.Option("--model", help="With --judge: model [AUTHORING_MODEL].")] = None,
+    mode: Annotated[Optional[str], typer.Option("--mode", help="With --judge: structured-output mode.")] = None,
 ) -> None:
     """Check pages against the facts: exit 0 clean, 1 when a page has an error flag, 2 on bad input.
 
     Draft folders without --facts are checked against their own seed, and their
     flags.json and page.html are refreshed (re-checking after hand edits)."""
+    if judge:
+        if facts is None:
+            raise _err("--judge needs --facts")
+        from .judge import main as judged
+        raise typer.Exit(judged(str(facts), pages, json_out, _settings(None, base_url=base_url, model=model, mode=mode)))
     if facts is None:
         from .review import check_drafts
         raise typer.Exit(check_drafts(pages, json_out))

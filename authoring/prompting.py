@@ -45,7 +45,12 @@ def template_hash(section_id: str) -> str:
 SEPARATOR = "\n<<<user>>>\n"  # in _base.md.j2; facts_json escapes "<", so no fact can forge it
 
 
-def messages(section: Section, facts: Facts) -> list[dict]:
-    text = _env(prompts_dir()).get_template(f"{section.id}.md.j2").render(facts=facts, data=section.data(facts))
+def render(name: str, **variables) -> list[dict]:
+    """prompts/<name>.md.j2 as chat messages: its system part, then its user part."""
+    text = _env(prompts_dir()).get_template(f"{name}.md.j2").render(**variables)
     system, user = text.split(SEPARATOR, 1)
     return [{"role": "system", "content": system.strip()}, {"role": "user", "content": user.strip()}]
+
+
+def messages(section: Section, facts: Facts) -> list[dict]:
+    return render(section.id, facts=facts, data=section.data(facts))

@@ -10,7 +10,7 @@ from pathlib import Path
 from .flags import Flag
 
 
-def _read_pages(pages: list[str]) -> tuple[list[tuple[str, str]], list[str]]:
+def read_pages(pages: list[str]) -> tuple[list[tuple[str, str]], list[str]]:
     out, problems = [], []
     for given in pages:
         path = Path(given)
@@ -70,7 +70,7 @@ def main(facts_path: str, pages: list[str], as_json: bool) -> int:
     if not pages:
         print("authoring check: no page given", file=sys.stderr)
         return 2
-    texts, problems = _read_pages(pages)
+    texts, problems = read_pages(pages)
     if problems:
         for p in problems:
             print(f"authoring check: {p}", file=sys.stderr)

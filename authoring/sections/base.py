@@ -78,14 +78,14 @@ def _compiled(template: str):
 
 
 @functools.cache
-def _strict_schema(output: type[Output]) -> dict:
+def strict_schema(output: type[Output]) -> dict:
     from openai import pydantic_function_tool
     return pydantic_function_tool(output, name=output.__name__)["function"]["parameters"]
 
 
 @functools.cache
 def _server_schema(output: type[Output], mode: str | None) -> dict:
-    return modes.adapt(mode, _strict_schema(output)) if mode else _strict_schema(output)
+    return modes.adapt(mode, strict_schema(output)) if mode else strict_schema(output)
 
 
 @dataclass(frozen=True)
