@@ -60,13 +60,14 @@ def sentences(facts: Facts, text: str, flags: list[Flag]) -> dict[str, list[tupl
     return out
 
 
-async def _judge_section(client: ModelClient, facts: Facts, heading: str, items: list[tuple[int, str]],
-                         result: Judged) -> None:
+async def _judge_section(client: ModelClient, limit: asyncio.Semaphore, facts: Facts, heading: str,
+                         items: list[tuple[int, str]], result: Judged) -> None:
     messages = prompting.render("judge", facts=facts, heading=heading, sentences=[s for _, s in items],
                                 data=facts.model_dump(mode="json", exclude_none=True, exclude_defaults=True))
     schema = modes.adapt(client.mode, strict_schema(Verdicts))  # a copy, sized below
     schema["properties"]["verdicts"] |= {"minItems": len(items), "maxItems": len(items)}
-    reply = await client.complete("judge", messages, schema)
+    async with limit:
+        reply = await client.complete("judge", messages, schema)
     result.usage.add(reply.usage)
     if reply.problem:
         result.problems.append(f"{heading}: {reply.problem}")
@@ -88,8 +89,9 @@ async def _judge_section(client: ModelClient, facts: Facts, heading: str, items:
 async def judge(facts: Facts, text: str, flags: list[Flag], settings: Settings) -> Judged:
     result = Judged()
     client = ModelClient(settings)
+    limit = asyncio.Semaphore(max(1, settings.concurrency))  # 1 on the embedded server, which cannot overlap calls
     try:
-        await asyncio.gather(*(_judge_section(client, facts, heading, items, result)
+        await asyncio.gather(*(_judge_section(client, limit, facts, heading, items, result)
                                for heading, items in sentences(facts, text, flags).items()))
     finally:
         await client.close()

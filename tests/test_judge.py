@@ -45,3 +45,11 @@ def test_judge_flags_the_invented_son_and_reports_its_cost(model_env, tmp_path):
     assert "judge:" in result.stderr and "calls" in result.stderr
     body = model_env.chat_requests[0]
     assert "Ben dies from his alcoholism" in body["messages"][1]["content"]  # the judge sees every fact
+
+
+def test_judge_keeps_to_the_concurrency_limit(model_env, tmp_path, monkeypatch):
+    monkeypatch.setenv("AUTHORING_CONCURRENCY", "1")
+    model_env.latency = 0.05
+    result = CliRunner().invoke(app, ["check", "--facts", str(CASE / "facts.yaml"), str(CASE / "page.md"), "--judge"])
+    assert result.exit_code in (0, 1), result.output
+    assert model_env.count("/v1/chat/completions") > 3 and model_env.max_in_flight == 1
