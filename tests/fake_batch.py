@@ -29,15 +29,14 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import signal
 import sys
-import threading
 import time
 from email import policy
 from email.parser import BytesParser
 from typing import Iterable
 
-from tests.fake_openai import DEFAULT_MODEL, FakeOpenAI, Request, _RequestHandler, default_reply, error
+from tests.fake_openai import (DEFAULT_MODEL, FakeOpenAI, Request, _RequestHandler, default_reply, error,
+                               serve_until_stopped)
 
 __all__ = ["FakeBatchOpenAI"]
 
@@ -272,16 +271,7 @@ def main(argv: list[str] | None = None) -> int:
                              models=args.model or (DEFAULT_MODEL,))
     print(f"fake openai serving {server.base_url} (latency {args.latency}s, backlog {args.backlog}, batch API)",
           flush=True)
-    stop = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.set())
-    try:
-        while not stop.wait(0.5):
-            pass
-    finally:
-        server.close()
-        print(f"fake openai stopped after {server.calls} chat completions and {server.batch_calls} batched",
-              flush=True)
+    serve_until_stopped(server, lambda: f"{server.calls} chat completions and {server.batch_calls} batched")
     return 0
 
 

@@ -867,6 +867,12 @@ def main(argv: list[str] | None = None) -> int:
     server = FakeOpenAI(latency=args.latency, host=args.host, port=args.port,
                         models=args.model or (DEFAULT_MODEL,))
     print(f"fake openai serving {server.base_url} (latency {args.latency}s)", flush=True)
+    serve_until_stopped(server, lambda: f"{server.calls} chat completions")
+    return 0
+
+
+def serve_until_stopped(server: "FakeOpenAI", tally: Callable[[], str]) -> None:
+    """Out of process: run until SIGINT or SIGTERM, then close and say what was served."""
     import signal
 
     stop = threading.Event()
@@ -877,8 +883,7 @@ def main(argv: list[str] | None = None) -> int:
             pass
     finally:
         server.close()
-        print(f"fake openai stopped after {server.calls} chat completions", flush=True)
-    return 0
+        print(f"fake openai stopped after {tally()}", flush=True)
 
 
 if __name__ == "__main__":
