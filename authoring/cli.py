@@ -20,6 +20,11 @@ def _err(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
+def _os_message(exc: OSError) -> str:
+    where = f" {exc.filename}" if exc.filename else ""
+    return f"cannot write{where}: {exc.strerror or exc}; check the folder exists and is writable (--out)"
+
+
 def _load(path: Path):
     from .facts import FactsError, load_facts
     try:
@@ -121,10 +126,11 @@ def draft(
                             progress=progress)
     except (DraftError, FatalModelError) as exc:
         raise _err(str(exc), 1) from None
+    except OSError as exc:
+        raise _err(_os_message(exc), 1) from None
     except KeyboardInterrupt:
         raise _err("interrupted; nothing was written", 130) from None
-    _summary(console, result, time.perf_counter() - started)
-    raise typer.Exit(0)
+    raise typer.Exit(_summary(console, result, time.perf_counter() - started))
 
 
 @app.command()
@@ -151,10 +157,12 @@ def regen(
                                   progress=lambda sid, msg: msg != "started" and console.print(f"  {sid:<18} {msg}"))
     except (DraftError, FatalModelError) as exc:
         raise _err(str(exc), 1) from None
+    except OSError as exc:
+        raise _err(_os_message(exc), 1) from None
     except KeyboardInterrupt:
         raise _err("interrupted; nothing was written", 130) from None
     console.print(f"regenerated {', '.join(done) or 'nothing'}")
-    _summary(console, result, time.perf_counter() - started)
+    raise typer.Exit(_summary(console, result, time.perf_counter() - started))
 
 
 @app.command()
@@ -185,6 +193,8 @@ def review(
             return
     except (DraftError, ValueError) as exc:
         raise _err(str(exc), 1) from None
+    except OSError as exc:
+        raise _err(_os_message(exc), 1) from None
     shown = [f for f in flags if all_ or f["status"] == "open"]
     if not shown:
         console.print(f"{draft}: no open flags" + (f" ({len(flags)} decided)" if flags else ""))
@@ -214,6 +224,8 @@ def status(
         info = draft_status(draft.resolve())
     except (DraftError, ValueError) as exc:
         raise _err(str(exc), 1) from None
+    except OSError as exc:
+        raise _err(_os_message(exc), 1) from None
     if json_out:
         import json
         print(json.dumps(info, indent=2))
@@ -238,7 +250,8 @@ def _settings(config: Path | None, **overrides):
         raise _err(str(exc)) from None
 
 
-def _summary(console, result, seconds: float) -> None:
+def _summary(console, result, seconds: float) -> int:
+    """Print what was drafted; the exit status: 1 when a section got no usable answer."""
     m = result.manifest
     for sid, s in m["sections"].items():
         if s["made_by"] == "model":
@@ -255,6 +268,14 @@ def _summary(console, result, seconds: float) -> None:
     console.print(f"[bold]{result.folder / 'page.md'}[/]: {len(m['sections'])} sections ({model_made} by the model), "
                   f"{len(m['left_out'])} left out; {errors} error and {warnings} warning flags; "
                   f"{t['prompt_tokens'] + t['completion_tokens']:,} tokens in {t['calls']} calls{cost}; {seconds:.1f}s")
+    failed = {sid: s["problems"][-1] if s.get("problems") else "no usable answer"
+              for sid, s in m["sections"].items() if s.get("status") == "failed"}
+    for sid, why in failed.items():
+        console.print(f"[red]failed[/] {sid}: {why}", soft_wrap=True)
+    if failed:
+        console.print(f"the page is incomplete: {len(failed)} section(s) left out; run again to retry them "
+                      "(answered sections come from the cache)")
+    return 1 if failed else 0
 
 
 @app.command()

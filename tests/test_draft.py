@@ -101,7 +101,8 @@ def test_invalid_output_is_reasked_with_the_reason(model_env, tmp_path):
 def test_unusable_replies_are_failed_attempts_never_a_crash(model_env, tmp_path, reply):
     model_env.handler = lambda body: reply if body["response_format"]["json_schema"]["name"] == "similar" else None
     result = draft(tmp_path)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # the page is written, but incomplete
+    assert "failed similar:" in result.output.replace("\n", " ")
     manifest = json.loads((tmp_path / "out" / SLUG / "manifest.json").read_text())
     similar = manifest["sections"]["similar"]
     assert similar["status"] == "failed" and similar["attempts"] == 3 and similar["problems"]
@@ -149,3 +150,26 @@ def test_missing_model_name_for_an_endpoint_is_a_clear_error(model_env, tmp_path
     monkeypatch.delenv("AUTHORING_MODEL")
     result = draft(tmp_path)
     assert result.exit_code == 1 and "AUTHORING_MODEL" in result.output
+
+
+def test_unreachable_server_gives_an_incomplete_page_and_says_why(tmp_path, monkeypatch):
+    import socket
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv("OPENAI_BASE_URL", f"http://127.0.0.1:{port}/v1")
+    monkeypatch.setenv("AUTHORING_MODEL", "test-model")
+    monkeypatch.setenv("AUTHORING_RETRIES", "1")
+    monkeypatch.setenv("AUTHORING_RETRY_SECONDS", "2")
+    result = draft(tmp_path)
+    assert result.exit_code == 1
+    assert "could not connect" in result.output and "the page is incomplete" in result.output.replace("\n", " ")
+    page = (tmp_path / "out" / SLUG / "page.md").read_text()
+    assert "## Quick Overview" in page and "## FAQ" not in page
+
+
+def test_unwritable_out_is_a_clear_error(model_env, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    result = draft(tmp_path, "--out", str(blocker / "out"))
+    assert result.exit_code == 1 and "cannot write" in result.output and "Traceback" not in result.output
