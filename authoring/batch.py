@@ -94,80 +94,34 @@ def _load_seed(path: str) -> Facts:
 class SeedLoader:
     """Reads seeds for the titles. For a large batch the YAML parsing and validation
     (a few ms a seed, the costliest step of a title after the checks) runs in a
-    helper process (`python -m authoring.batch --seed-helper`), off the event loop
-    that drives the model calls; the facts come back pickled (FactsError too).
-    Anything wrong with the helper: the seeds are read here instead."""
+    worker process, off the event loop that drives the model calls; a broken
+    worker falls back to reading here."""
 
-    MIN_SEEDS = 64  # below this a helper process costs more to start than it saves
+    MIN_SEEDS = 64  # below this a worker process costs more to start than it saves
 
     def __init__(self, seeds: int):
         import os
+        self.pool = None
         self.enabled = seeds >= self.MIN_SEEDS and (os.cpu_count() or 1) > 1
-        self.proc = None
-        self.lock = asyncio.Lock()
 
     async def start(self) -> None:
-        if not self.enabled:
-            return
-        import subprocess
-        import sys
-        try:
-            self.proc = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "authoring.batch", "--seed-helper", stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True, limit=1 << 24)
-        except OSError:
-            self.proc = None
+        if self.enabled:
+            from concurrent.futures import ProcessPoolExecutor
+            self.pool = ProcessPoolExecutor(max_workers=1)
 
     async def load(self, path: Path) -> Facts:
-        if self.proc is not None:
-            import pickle
+        if self.pool is not None:
+            from concurrent.futures.process import BrokenProcessPool
             try:
-                async with self.lock:  # one request at a time on the pipe
-                    self.proc.stdin.write(json.dumps(str(path)).encode() + b"\n")
-                    await self.proc.stdin.drain()
-                    size = int.from_bytes(await self.proc.stdout.readexactly(8), "big")
-                    kind, value = pickle.loads(await self.proc.stdout.readexactly(size))
-            except (OSError, EOFError, ValueError, asyncio.IncompleteReadError, pickle.UnpicklingError,
-                    AttributeError, ImportError):
+                return await asyncio.get_running_loop().run_in_executor(self.pool, _load_seed, str(path))
+            except BrokenProcessPool:
                 await self.close()
-            else:
-                if kind == "ok":
-                    return value
-                raise value
         return _load_seed(str(path))
 
     async def close(self) -> None:
-        proc, self.proc = self.proc, None
-        if proc is None:
-            return
-        try:
-            proc.stdin.close()
-            await asyncio.wait_for(proc.wait(), 5)
-        except (OSError, asyncio.TimeoutError, asyncio.CancelledError):
-            if proc.returncode is None:
-                proc.kill()
-
-
-def _seed_helper() -> int:
-    """The helper process: a JSON path per line in, (length, pickled result) out."""
-    import pickle
-    import signal
-    import sys
-    from .facts import Problem
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the batch's to handle
-    out = sys.stdout.buffer
-    for line in sys.stdin.buffer:
-        path = json.loads(line)
-        try:
-            result = ("ok", _load_seed(path))
-        except FactsError as exc:
-            result = ("error", exc)
-        except Exception as exc:  # noqa: BLE001 - reported as the seed's problem
-            result = ("error", FactsError(path, [Problem("", None, f"cannot read: {type(exc).__name__}: {exc}")]))
-        data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-        out.write(len(data).to_bytes(8, "big") + data)
-        out.flush()
-    return 0
+        pool, self.pool = self.pool, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
 
 
 # ---------------------------------------------------------------- draft folders
@@ -683,9 +637,3 @@ def print_report(console, result: BatchResult, limit: int = 200) -> None:
     if result.report_path:
         console.print(f"report: {result.report_path}", soft_wrap=True, markup=False)
 
-
-if __name__ == "__main__":
-    import sys
-    if sys.argv[1:] == ["--seed-helper"]:
-        sys.exit(_seed_helper())
-    sys.exit("usage: python -m authoring.batch --seed-helper (used by `authoring batch`)")
