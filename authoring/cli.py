@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Iterator, Optional
 
 import typer
 
@@ -18,6 +19,21 @@ def _err(message: str, code: int = 2) -> typer.Exit:
     from rich.console import Console
     Console(stderr=True, highlight=False).print(f"[bold red]error:[/] {message}", markup=True, soft_wrap=True)
     return typer.Exit(code)
+
+
+@contextmanager
+def _user_errors(*also: type[Exception]) -> Iterator[None]:
+    """What a command may meet that is the user's to fix: a message and an exit, never a traceback."""
+    from .draft import DraftError
+    from .llm import FatalModelError
+    try:
+        yield
+    except (DraftError, FatalModelError, *also) as exc:
+        raise _err(str(exc), 1) from None
+    except OSError as exc:
+        raise _err(_os_message(exc), 1) from None
+    except KeyboardInterrupt:
+        raise _err("interrupted; nothing was written", 130) from None
 
 
 def _os_message(exc: OSError) -> str:
@@ -105,8 +121,7 @@ def draft(
 ) -> None:
     """Draft a page for the seed into OUT/<slug>/ (page.md, page.html, flags.json, manifest.json)."""
     from rich.console import Console
-    from .draft import DraftError, make_draft
-    from .llm import FatalModelError
+    from .draft import make_draft
 
     loaded = _load(facts)
     console = Console(stderr=True, highlight=False)
@@ -121,15 +136,9 @@ def draft(
         if message != "started":
             console.print(f"  {sid:<18} {message}", soft_wrap=True)
 
-    try:
+    with _user_errors():
         result = make_draft(loaded.facts, str(facts), out, settings, use_cache=not no_cache, force=force,
                             progress=progress)
-    except (DraftError, FatalModelError) as exc:
-        raise _err(str(exc), 1) from None
-    except OSError as exc:
-        raise _err(_os_message(exc), 1) from None
-    except KeyboardInterrupt:
-        raise _err("interrupted; nothing was written", 130) from None
     raise typer.Exit(_summary(console, result, time.perf_counter() - started))
 
 
@@ -147,20 +156,13 @@ def regen(
 ) -> None:
     """Regenerate only the named sections; every other section stays byte for byte as it is."""
     from rich.console import Console
-    from .draft import DraftError, regenerate
-    from .llm import FatalModelError
+    from .draft import regenerate
     console = Console(stderr=True, highlight=False)
     settings = _settings(config, base_url=base_url, model=model, mode=mode)
     started = time.perf_counter()
-    try:
+    with _user_errors():
         result, done = regenerate(draft, list(sections or []), settings, stale=stale, force=force, facts_file=facts,
                                   progress=lambda sid, msg: msg != "started" and console.print(f"  {sid:<18} {msg}"))
-    except (DraftError, FatalModelError) as exc:
-        raise _err(str(exc), 1) from None
-    except OSError as exc:
-        raise _err(_os_message(exc), 1) from None
-    except KeyboardInterrupt:
-        raise _err("interrupted; nothing was written", 130) from None
     console.print(f"regenerated {', '.join(done) or 'nothing'}")
     raise typer.Exit(_summary(console, result, time.perf_counter() - started))
 
@@ -175,12 +177,12 @@ def review(
 ) -> None:
     """List a draft's open flags (re-checked now), or record a decision on one."""
     from rich.console import Console
-    from .draft import DraftError, draft_lock
+    from .draft import draft_lock
     from .review import decide, recheck
     console = Console(highlight=False)
     if resolve and waive:
         raise _err("give --resolve or --waive, not both")
-    try:
+    with _user_errors(ValueError):
         _, flags = recheck(draft.resolve())
         if resolve or waive:
             if not note.strip():
@@ -191,10 +193,6 @@ def review(
             console.print(f"{flag['id']} {'resolved' if resolve else 'waived'}: {flag['rule']} "
                           f"{flag['excerpt']!r} ({flag['section']}, line {flag['line']})")
             return
-    except (DraftError, ValueError) as exc:
-        raise _err(str(exc), 1) from None
-    except OSError as exc:
-        raise _err(_os_message(exc), 1) from None
     shown = [f for f in flags if all_ or f["status"] == "open"]
     if not shown:
         console.print(f"{draft}: no open flags" + (f" ({len(flags)} decided)" if flags else ""))
@@ -218,14 +216,9 @@ def status(
     """Per section: generated / edited / stale, attempts, open flags; the draft's model and cost."""
     from rich.console import Console
     from rich.table import Table
-    from .draft import DraftError
     from .review import draft_status
-    try:
+    with _user_errors(ValueError):
         info = draft_status(draft.resolve())
-    except (DraftError, ValueError) as exc:
-        raise _err(str(exc), 1) from None
-    except OSError as exc:
-        raise _err(_os_message(exc), 1) from None
     if json_out:
         import json
         print(json.dumps(info, indent=2))
