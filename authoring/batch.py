@@ -16,12 +16,18 @@ cache makes re-drafted sections free.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import json
+import multiprocessing
+import os
+import queue as queue_module
+import signal
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable
 
 from . import prompting
 from .draft import DraftError, draft_async, draft_dir, hand_edits, plan
@@ -85,43 +91,6 @@ def _facts_message(exc: FactsError) -> str:
     """A FactsError in one line per problem, without the generic trailer."""
     return "; ".join(str(p) for p in exc.problems[:5]) + (f"; and {len(exc.problems) - 5} more"
                                                           if len(exc.problems) > 5 else "")
-
-
-def _load_seed(path: str) -> Facts:
-    return load_facts(path).facts
-
-
-class SeedLoader:
-    """Reads seeds for the titles. For a large batch the YAML parsing and validation
-    (a few ms a seed, the costliest step of a title after the checks) runs in a
-    worker process, off the event loop that drives the model calls; a broken
-    worker falls back to reading here."""
-
-    MIN_SEEDS = 64  # below this a worker process costs more to start than it saves
-
-    def __init__(self, seeds: int):
-        import os
-        self.pool = None
-        self.enabled = seeds >= self.MIN_SEEDS and (os.cpu_count() or 1) > 1
-
-    async def start(self) -> None:
-        if self.enabled:
-            from concurrent.futures import ProcessPoolExecutor
-            self.pool = ProcessPoolExecutor(max_workers=1)
-
-    async def load(self, path: Path) -> Facts:
-        if self.pool is not None:
-            from concurrent.futures.process import BrokenProcessPool
-            try:
-                return await asyncio.get_running_loop().run_in_executor(self.pool, _load_seed, str(path))
-            except BrokenProcessPool:
-                await self.close()
-        return _load_seed(str(path))
-
-    async def close(self) -> None:
-        pool, self.pool = self.pool, None
-        if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
 
 
 # ---------------------------------------------------------------- draft folders
@@ -201,17 +170,15 @@ class Live:
 
 
 class CountingClient:
-    """The shared ModelClient, counting calls, tokens and retries as replies come in."""
+    """The shared ModelClient, passing each reply's usage (calls, tokens, retries) on as it comes in."""
 
-    def __init__(self, client: ModelClient, live: Live):
-        self.client, self.live, self.mode = client, live, client.mode
+    def __init__(self, client: ModelClient, on_usage: Callable[[int, int, int], None]):
+        self.client, self.on_usage, self.mode = client, on_usage, client.mode
 
     async def complete(self, *args, **kwargs) -> Reply:
         reply = await self.client.complete(*args, **kwargs)
         u = reply.usage
-        self.live.calls += u.calls
-        self.live.tokens += u.prompt_tokens + u.completion_tokens
-        self.live.retries += u.retries
+        self.on_usage(u.calls, u.prompt_tokens + u.completion_tokens, u.retries)
         return reply
 
     def describe(self, exc):
@@ -325,7 +292,8 @@ class Options:
     out: Path
     use_cache: bool = True
     force: bool = False
-    titles_in_flight: int | None = None   # default: max(2, concurrency)
+    titles_in_flight: int | None = None   # per process; default: max(2, its share of the concurrency)
+    workers: int | None = None            # processes drafting titles; None: see worker_count
     batch_api: bool = False
     reask_via: str = "direct"
     batch_poll: float | None = None       # first Batch API poll interval (seconds); None: the default
@@ -348,38 +316,55 @@ class BatchResult:
         return 0 if all(r["status"] in OK_STATUSES for r in self.rows) else 1
 
 
-class Batch:
-    def __init__(self, seeds: list[Path], settings: Settings, options: Options, display: Display,
-                 problems: list[tuple[str, str]] = ()):
-        self.seeds, self.settings, self.options, self.display = seeds, settings, options, display
-        self.live = display.live
-        self.out = options.out
-        self.rows: list[dict] = []
-        self.slugs: dict[str, str] = {}
-        self.batch_usage: dict[str, list[int]] = {}   # slug -> [prompt, completion, requests] from the Batch API
-        self.notes: list[str] = []
-        self.batch_api_summary: dict | None = None
-        self.stopped: str | None = None
-        self.interrupted = False
-        self.started = time.perf_counter()
-        for i, (path, reason) in enumerate(problems):  # inputs that are not seeds: reported first
-            self.record(_row(-1 - i, Path(path), "invalid", reason))
+# ---------------------------------------------------------------- drafting titles (in one process)
 
-    # one title ----------------------------------------------------------
-    async def title(self, index: int, seed: Path, client, limit: asyncio.Semaphore,
-                    loader: SeedLoader | None = None) -> dict:
+class Drafter:
+    """Drafts titles in one process: one model client, one limit on the calls in
+    flight (this process's share of the batch's), `titles_in_flight` titles at a
+    time. Finished rows and each reply's usage go to callbacks: straight into the
+    Batch, or from a worker process over a queue."""
+
+    def __init__(self, settings: Settings, options: Options, claims, on_row: Callable[[dict], None],
+                 on_usage: Callable[[int, int, int], None]):
+        self.settings, self.options, self.out = settings, options, options.out
+        self.claims = claims  # slug -> seed, shared by every process of the batch (setdefault is atomic)
+        self.on_row, self.on_usage = on_row, on_usage
+
+    async def run(self, next_item: Callable[[], tuple[int, Path] | None]) -> None:
+        """Draft until next_item() says None; raises FatalModelError when the endpoint refuses us."""
+        client = CountingClient(ModelClient(self.settings), self.on_usage)
+        limit = asyncio.Semaphore(max(1, self.settings.concurrency))
+        fatal = None
+
+        async def loop() -> None:
+            while (item := next_item()) is not None:
+                self.on_row(await self.title(*item, client, limit))
+
+        try:
+            async with asyncio.TaskGroup() as group:
+                for _ in range(self.options.titles_in_flight or max(2, self.settings.concurrency)):
+                    group.create_task(loop())
+        except* FatalModelError as group_error:
+            fatal = group_error.exceptions[0]
+        finally:
+            await _settle_other_tasks()
+            await client.close()
+        if fatal is not None:
+            raise fatal
+
+    async def title(self, index: int, seed: Path, client, limit: asyncio.Semaphore) -> dict:
         started = time.perf_counter()
         try:
-            facts = await loader.load(seed) if loader is not None else _load_seed(str(seed))
+            facts = load_facts(seed).facts
         except FactsError as exc:
             return _row(index, seed, "invalid", _facts_message(exc))
         row = _row(index, seed, "failed", facts=facts)
         slug = facts.slug_or_default
-        if slug in self.slugs:
-            row["message"] = (f"same slug {slug!r} as {self.slugs[slug]}: both would write one folder; "
+        first = self.claims.setdefault(slug, str(seed))
+        if first != str(seed):
+            row["message"] = (f"same slug {slug!r} as {first}: both would write one folder; "
                               "give one of them its own `slug:`")
             return row
-        self.slugs[slug] = str(seed)
         try:
             folder = draft_dir(self.out, facts)
             manifest = up_to_date(folder, facts, self.settings) if self.options.use_cache else None
@@ -387,8 +372,6 @@ class Batch:
                 row["status"] = "skipped"
                 row["message"] = "up to date"
                 return _fill(row, folder, manifest, _read_flags(folder))
-            if self.live.work_started is None:
-                self.live.work_started = started
             draft = await draft_async(facts, str(seed), self.out, self.settings, use_cache=self.options.use_cache,
                                       force=self.options.force, client=client, limit=limit)
         except DraftError as exc:
@@ -406,6 +389,153 @@ class Batch:
         if row["failed_sections"]:
             row["message"] = "no usable answer for " + ", ".join(row["failed_sections"]) + "; rerun to retry them"
         return row
+
+
+async def _settle_other_tasks() -> None:
+    """Cancel what is still running (a failed title's other sections) and wait for it,
+    so nothing uses the client after it is closed."""
+    current = asyncio.current_task()
+    others = [t for t in asyncio.all_tasks() if t is not current and not t.done()]
+    for task in others:
+        task.cancel()
+    if others:
+        await asyncio.gather(*others, return_exceptions=True)
+
+
+# ---------------------------------------------------------------- worker processes
+
+def worker_count(options: Options, settings: Settings, seeds: int) -> int:
+    """How many processes draft titles. One event loop spends about 4 ms of CPU on
+    each model call (the SDK, checks, rendering, writes); 64 calls of 0.2 s in
+    flight are 320 calls a second, more than one core. So an endpoint that takes
+    many calls at once gets a process per CPU, each with its share of the one
+    limit; the embedded server (one call at a time) and small batches do not."""
+    if options.workers:
+        wanted = options.workers
+    elif "fork" not in multiprocessing.get_all_start_methods():
+        wanted = 1
+    else:
+        wanted = min(os.cpu_count() or 1, settings.concurrency // 8, seeds // 8)
+    return max(1, min(wanted, settings.concurrency, seeds))
+
+
+class Workers:
+    """The worker processes of a batch, each drafting titles taken from one queue.
+    They are forked before any thread starts (the progress display's), die with
+    the batch, and report rows and usage on a second queue."""
+
+    def __init__(self, count: int, settings: Settings, options: Options):
+        ctx = multiprocessing.get_context("fork")
+        self.tasks, self.events = ctx.Queue(), ctx.Queue()
+        self.manager = ctx.Manager()
+        claims = self.manager.dict()
+        self.readers = 0  # each title slot in each process reads until it gets a None
+        self.procs = []
+        for i in range(count):
+            share = settings.concurrency // count + (i < settings.concurrency % count)
+            self.readers += options.titles_in_flight or max(2, share)
+            self.procs.append(ctx.Process(target=_worker_main, name=f"authoring-batch-{i}", daemon=True, args=(
+                dataclasses.replace(settings, concurrency=share), options, claims, self.tasks, self.events)))
+        for proc in self.procs:
+            proc.start()
+
+    def __enter__(self) -> "Workers":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        """Stop every worker now (idempotent)."""
+        if self.manager is None:
+            return
+        for proc in self.procs:
+            if proc.is_alive():
+                proc.terminate()  # every file is written atomically: a title cut short is redone next run
+        for proc in self.procs:
+            proc.join(timeout=10)
+        self.manager.shutdown()
+        self.manager = None
+        for q in (self.tasks, self.events):
+            q.close()
+            q.cancel_join_thread()
+
+    def feed(self, seeds: list[Path]) -> None:
+        for item in enumerate(seeds):
+            self.tasks.put((item[0], str(item[1])))
+        for _ in range(self.readers):
+            self.tasks.put(None)
+
+    def lost(self, exited: set[int]) -> str | None:
+        """Why a worker is gone without saying goodbye (killed, out of memory), if one is."""
+        for proc in self.procs:
+            if proc.exitcode is not None and proc.pid not in exited:
+                return f"worker process {proc.pid} exited with code {proc.exitcode}"
+        return None
+
+
+def _worker_main(settings: Settings, options: Options, claims, tasks, events) -> None:
+    _die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the batch's to handle
+
+    def next_item() -> tuple[int, Path] | None:
+        item = tasks.get()  # every item and the final Nones are queued at once: no wait here
+        return None if item is None else (item[0], Path(item[1]))
+
+    drafter = Drafter(settings, options, claims, on_row=lambda row: events.put(("row", row)),
+                      on_usage=lambda *usage: events.put(("usage", usage)))
+    try:
+        asyncio.run(drafter.run(next_item))
+    except FatalModelError as exc:
+        events.put(("fatal", str(exc)))
+    except BaseException as exc:  # noqa: BLE001 - reported by the batch, which stops
+        events.put(("fatal", f"a worker process failed: {type(exc).__name__}: {exc}"))
+    finally:
+        events.put(("exit", os.getpid()))
+        events.close()
+        events.join_thread()
+
+
+def _die_with_parent() -> None:
+    """A batch killed outright (SIGKILL) takes its workers with it (Linux)."""
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() == 1:  # the batch died before prctl took effect
+        os._exit(1)
+
+
+# ---------------------------------------------------------------- the batch
+
+class Batch:
+    """The titles of one batch run: their rows, the live counters, the report."""
+
+    def __init__(self, seeds: list[Path], settings: Settings, options: Options, display: Display,
+                 problems: list[tuple[str, str]] = ()):
+        self.seeds, self.settings, self.options, self.display = seeds, settings, options, display
+        self.live = display.live
+        self.out = options.out
+        self.rows: list[dict] = []
+        self.workers = 1
+        self.batch_usage: dict[str, list[int]] = {}   # slug -> [prompt, completion, requests] from the Batch API
+        self.notes: list[str] = []
+        self.batch_api_summary: dict | None = None
+        self.stopped: str | None = None
+        self.interrupted = False
+        self.started = time.perf_counter()
+        for i, (path, reason) in enumerate(problems):  # inputs that are not seeds: reported first
+            self.record(_row(-1 - i, Path(path), "invalid", reason))
+
+    def usage(self, calls: int, tokens: int, retries: int) -> None:
+        live = self.live
+        if live.work_started is None:
+            live.work_started = time.perf_counter()
+        live.calls += calls
+        live.tokens += tokens
+        live.retries += retries
 
     def record(self, row: dict) -> None:
         slug = row.get("slug")
@@ -439,42 +569,63 @@ class Batch:
             return None
         return round((prompt * s.price_in + completion * s.price_out) / 1e6, 6)
 
-    # all titles ---------------------------------------------------------
-    async def run(self) -> None:
-        model = ModelClient(self.settings)
-        client = CountingClient(model, self.live)
-        limit = asyncio.Semaphore(max(1, self.settings.concurrency))
-        workers = self.options.titles_in_flight or max(2, self.settings.concurrency)
-        queue: Iterator[tuple[int, Path]] = iter(enumerate(self.seeds))
-        ticker = asyncio.create_task(self._tick())
-        loader = SeedLoader(len(self.seeds))
-        try:
-            await loader.start()
-            if self.options.batch_api:
-                from .batch_api import BatchApiError
-                try:
-                    await self._batch_api_pass(model)
-                except (FatalModelError, BatchApiError) as exc:
-                    self.stopped = str(exc)
-                    return
-
-            async def worker() -> None:
-                for index, seed in queue:  # a shared iterator: each seed goes to one worker
-                    self.record(await self.title(index, seed, client, limit, loader))
-
+    # running ------------------------------------------------------------
+    def run(self, workers: Workers | None) -> None:
+        if self.options.batch_api:
+            from .batch_api import BatchApiError
             try:
-                async with asyncio.TaskGroup() as group:
-                    for _ in range(min(workers, len(self.seeds)) or 1):
-                        group.create_task(worker())
-            except* FatalModelError as group_error:
-                self.stopped = str(group_error.exceptions[0])
+                asyncio.run(self._batch_api_pass())
+            except (FatalModelError, BatchApiError) as exc:
+                self.stopped = str(exc)
+                return
+        if workers is None:
+            asyncio.run(self._run_here())
+        else:
+            self._run_in(workers)
+
+    async def _run_here(self) -> None:
+        queue = iter(enumerate(self.seeds))
+        ticker = asyncio.create_task(self._tick())
+        try:
+            await Drafter(self.settings, self.options, {}, self.record, self.usage).run(lambda: next(queue, None))
+        except FatalModelError as exc:
+            self.stopped = str(exc)
         finally:
             ticker.cancel()
-            await loader.close()
-            await _settle_other_tasks()
-            await client.close()
 
-    async def _batch_api_pass(self, model: ModelClient) -> None:
+    def _run_in(self, workers: Workers) -> None:
+        self.workers = len(workers.procs)
+        try:
+            self._collect(workers)
+        finally:  # stopped, interrupted or done: no worker outlives the report
+            workers.stop()
+
+    def _collect(self, workers: Workers) -> None:
+        workers.feed(self.seeds)
+        exited: set[int] = set()
+        refreshed = time.monotonic()
+        while len(exited) < len(workers.procs):
+            try:
+                kind, value = workers.events.get(timeout=0.25)
+            except queue_module.Empty:
+                self.stopped = workers.lost(exited)
+                if self.stopped:
+                    return
+            else:
+                if kind == "row":
+                    self.record(value)
+                elif kind == "usage":
+                    self.usage(*value)
+                elif kind == "exit":
+                    exited.add(value)
+                elif kind == "fatal":
+                    self.stopped = value
+                    return
+            if time.monotonic() - refreshed > 0.25:
+                self.display.refresh()
+                refreshed = time.monotonic()
+
+    async def _batch_api_pass(self) -> None:
         from . import batch_api
 
         def wanted(facts: Facts) -> bool:
@@ -484,9 +635,13 @@ class Batch:
             page = folder / "page.md"
             return self.options.force or not page.exists() or not hand_edits(folder)
 
-        outcome = await batch_api.prefill(self.seeds, self.out, self.settings, model,
-                                          reask_via=self.options.reask_via, wanted=wanted, say=self.display.note,
-                                          poll_initial=self.options.batch_poll)
+        model = ModelClient(self.settings)
+        try:
+            outcome = await batch_api.prefill(self.seeds, self.out, self.settings, model,
+                                              reask_via=self.options.reask_via, wanted=wanted,
+                                              say=self.display.note, poll_initial=self.options.batch_poll)
+        finally:
+            await model.close()
         self.batch_usage = outcome.usage_by_slug
         self.batch_api_summary = outcome.summary()
         self.notes += outcome.notes
@@ -524,20 +679,9 @@ class Batch:
         return {"status": status, "stopped_because": self.stopped,
                 "finished_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                 "out": str(self.out), "model": self.settings.model, "endpoint": self.settings.endpoint,
-                "concurrency": self.settings.concurrency, "batch_api": self.batch_api_summary,
-                "notes": notes, "totals": totals,
+                "concurrency": self.settings.concurrency, "workers": self.workers,
+                "batch_api": self.batch_api_summary, "notes": notes, "totals": totals,
                 "titles": [{k: v for k, v in r.items() if k != "index"} for r in rows]}
-
-
-async def _settle_other_tasks() -> None:
-    """Cancel what is still running (a failed title's other sections) and wait for it,
-    so nothing uses the client after it is closed."""
-    current = asyncio.current_task()
-    others = [t for t in asyncio.all_tasks() if t is not current and not t.done()]
-    for task in others:
-        task.cancel()
-    if others:
-        await asyncio.gather(*others, return_exceptions=True)
 
 
 def run_batch(inputs: list[Path], settings: Settings, options: Options, console,
@@ -553,19 +697,22 @@ def run_batch(inputs: list[Path], settings: Settings, options: Options, console,
         raise BatchInputError(f"no facts seed to draft ({where})")
     first_valid, invalid_rows = _first_valid(seeds)
     live = Live(total=len(seeds) + len(problems))
-    with Display(console, live) as display:
-        batch = Batch(seeds, settings, options, display, problems)
-        if first_valid is None:  # nothing drafts: no model server is started for nothing
+    if first_valid is None:  # nothing drafts: no model server is started for nothing
+        with Display(console, live) as display:
+            batch = Batch(seeds, settings, options, display, problems)
             for row in invalid_rows:
                 batch.record(row)
             return _finish(batch)
-        if options.batch_api and settings.embedded:
-            raise DraftError("--batch-api needs an OpenAI-style endpoint with the Batch API "
-                             "(set OPENAI_BASE_URL or --base-url)")
-        with (endpoint or default_endpoint)(settings) as live_settings:
-            batch.settings = live_settings
+    if options.batch_api and settings.embedded:
+        raise DraftError("--batch-api needs an OpenAI-style endpoint with the Batch API "
+                         "(set OPENAI_BASE_URL or --base-url)")
+    with (endpoint or default_endpoint)(settings) as live_settings:
+        count = worker_count(options, live_settings, len(seeds))
+        with Workers(count, live_settings, options) if count > 1 else nullcontext() as workers, \
+                Display(console, live) as display:
+            batch = Batch(seeds, live_settings, options, display, problems)
             try:
-                asyncio.run(batch.run())
+                batch.run(workers)
             except KeyboardInterrupt:
                 batch.interrupted = True
             return _finish(batch)

@@ -43,8 +43,8 @@ from .facts import Facts, FactsError, load_facts
 from .files import write_atomic
 from .llm import FatalModelError, ModelClient, Reply, Settings, Usage, describe_transient, is_transient
 from .llm import modes
-from .pipeline import Generator, Result, generate
-from .sections import SECTIONS, Section
+from .pipeline import generate, request_key
+from .sections import SECTIONS
 
 MAX_REQUESTS = 50_000          # per batch (OpenAI's limit)
 MAX_BYTES = 180 * 1024 * 1024  # per input file (OpenAI allows 200 MB)
@@ -77,34 +77,7 @@ class Outcome:
                 "prompt_tokens": self.prompt_tokens, "completion_tokens": self.completion_tokens}
 
 
-# ---------------------------------------------------------------- the pipeline's cache keys
-
-class _KeyProbe(Cache):
-    """A cache that records the key it is asked for and answers a hit, so that
-    Generator._ask computes the key and returns without calling anything."""
-
-    def __init__(self):
-        super().__init__(None)
-        self.key: str | None = None
-
-    def get(self, key: str) -> dict:
-        self.key = key
-        return {"text": ""}
-
-
-class _ModeOnly:
-    def __init__(self, mode: str):
-        self.mode = mode
-
-
-async def cache_key(settings: Settings, mode: str, section: Section, messages: list[dict], schema: dict) -> str:
-    """The cache key the pipeline uses for this request: computed by the pipeline's own code."""
-    probe = _KeyProbe()
-    generator = Generator(None, settings, _ModeOnly(mode), probe, limit=asyncio.Semaphore(1))
-    await generator._ask(section, messages, schema, Result(section))
-    assert probe.key is not None
-    return probe.key
-
+# ---------------------------------------------------------------- the requests as sent
 
 class RequestCapture:
     """The exact chat.completions body ModelClient.complete sends for a request: a
@@ -216,7 +189,7 @@ class _Recorder:
         self.settings, self.mode, self.slug, self.files, self.capture = settings, mode, slug, files, capture
 
     async def complete(self, name: str, messages: list[dict], schema: dict, *args, **kwargs) -> Reply:
-        key = await cache_key(self.settings, self.mode, SECTIONS[name], messages, schema)
+        key = request_key(self.settings, self.mode, SECTIONS[name], messages, schema)
         body = await self.capture.body(name, messages, schema, *args, **kwargs)
         self.files.add(f"{self.slug}/{name}", key, body)
         return Reply(None, Usage(), "deferred to the Batch API", fault=True)
@@ -419,7 +392,7 @@ async def _consume(api: _Api, entry: dict, batch, folder: Path, cache: Cache, ou
                 outcome.unusable += 1
                 continue
             cache.put(key, {"text": text, "usage": {"prompt_tokens": usage.prompt_tokens,
-                                                    "completion_tokens": usage.completion_tokens}})
+                                                    "completion_tokens": usage.completion_tokens}}, slug)
             outcome.answered += 1
     missing = len(keys) - len(answered)
     if missing > 0:

@@ -288,6 +288,9 @@ def batch(
                                             "(OpenAI-style; slower, cheaper).")] = False,
     reask_via: Annotated[str, typer.Option("--reask-via", help="With --batch-api: re-asks as direct calls, or as "
                                            "further batch rounds.")] = "direct",
+    workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="Processes drafting titles, sharing "
+                                                   "the concurrency (default: one per CPU for a wide endpoint and "
+                                                   "8+ seeds).")] = None,
     config: Annotated[Optional[Path], typer.Option("--config", help="Rule policies (TOML); default ./authoring.toml "
                                                    "when present.")] = None,
 ) -> None:
@@ -303,7 +306,8 @@ def batch(
         raise _err("--batch-api puts the batch replies into the cache; it cannot run with --no-cache")
     settings = _settings(config, base_url=base_url, model=model, mode=mode, concurrency=concurrency)
     console = Console(stderr=True, highlight=False)
-    options = Options(out=out, use_cache=not no_cache, force=force, batch_api=batch_api, reask_via=reask_via)
+    options = Options(out=out, use_cache=not no_cache, force=force, batch_api=batch_api, reask_via=reask_via,
+                      workers=workers)
     try:
         result = run_batch(seeds, settings, options, console)
     except BatchInputError as exc:

@@ -5,7 +5,7 @@
     <out>/<slug>/page.html            the review page: Markdown rendered, flags highlighted
     <out>/<slug>/flags.json           what the checks found on page.md
     <out>/<slug>/manifest.json        per section: model, backend, hashes, tokens, seconds
-    <out>/<slug>/sections/<id>.json   each section's validated output and Markdown
+    <out>/<slug>/sections.json        each section's validated output and Markdown
     <out>/<slug>/history/             text that a forced command replaced
     <out>/<slug>/review.json          the editor's decisions on flags (authoring review)
 """
@@ -292,17 +292,9 @@ def _finish(folder: Path, facts: Facts, page: str, manifest: dict, left_out: lis
     manifest |= {"facts_hash": facts.digest(), "drafted_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                  "model": ", ".join(models) or None, "left_out": left_out, "totals": totals,
                  "cost_usd": round(sum(costs), 6) if costs else None, "page_hash": sha(page)}
-    for sid, r in results.items():
-        write_atomic(folder / "sections" / f"{sid}.json", json.dumps(
-            {"id": sid, "heading": SECTIONS[sid].heading, "made_by": "model", "output": r.output,
-             "markdown": r.body, "problems": r.problems}, indent=2, ensure_ascii=False) + "\n")
-    for sid, entry in manifest["sections"].items():
-        if entry["made_by"] == "facts":
-            write_atomic(folder / "sections" / f"{sid}.json", json.dumps(
-                {"id": sid, "heading": SECTIONS[sid].heading, "made_by": "facts", "output": None,
-                 "markdown": SECTIONS[sid].render(facts)}, indent=2, ensure_ascii=False) + "\n")
-    for sid in left_out:
-        (folder / "sections" / f"{sid}.json").unlink(missing_ok=True)
+    # sections.json, flags.json and page.html follow from the facts and the page:
+    # written atomically but not fsynced; manifest and page are
+    _write_sections(folder, facts, manifest, results)
     review.write_flags(folder, facts, page, flags)
     # manifest before page: killed in between, the page is one write behind (see hand_edits)
     if (folder / "manifest.json").exists():
@@ -310,3 +302,25 @@ def _finish(folder: Path, facts: Facts, page: str, manifest: dict, left_out: lis
     write_atomic(folder / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
     write_atomic(folder / "page.md", page)
     return Draft(folder, page, flags, manifest)
+
+
+def _write_sections(folder: Path, facts: Facts, manifest: dict, results: dict[str, Result]) -> None:
+    """sections.json: each section's validated output and Markdown, in page order. One
+    file rather than one per section: a batch spends more on creating files than on JSON."""
+    path = folder / "sections.json"
+    try:
+        old = json.loads(path.read_text(encoding="utf-8"))  # a regen replaces only its own sections
+    except (OSError, ValueError):
+        old = {}
+    records = {}
+    for sid in (sid for sid in SECTIONS if sid in manifest["sections"]):
+        if sid in results:
+            r = results[sid]
+            records[sid] = {"heading": SECTIONS[sid].heading, "made_by": "model", "output": r.output,
+                            "markdown": r.body, "problems": r.problems}
+        elif manifest["sections"][sid]["made_by"] == "facts":
+            records[sid] = {"heading": SECTIONS[sid].heading, "made_by": "facts", "output": None,
+                            "markdown": SECTIONS[sid].render(facts)}
+        elif isinstance(old, dict) and isinstance(old.get(sid), dict):
+            records[sid] = old[sid]
+    write_atomic(path, json.dumps(records, indent=2, ensure_ascii=False) + "\n", durable=False)

@@ -52,32 +52,40 @@ def _feedback(problem: str | None, flags: list[dict]) -> str:
             "\nWrite the whole JSON answer again with every problem fixed. Use only the facts given.")
 
 
+def max_tokens(section: Section, settings: Settings) -> int:
+    return min(section.max_tokens or settings.max_tokens, settings.max_tokens)
+
+
+def request_key(settings: Settings, mode: str, section: Section, messages: list[dict], schema: dict) -> str:
+    """The cache key of one request (the Batch API pass files its replies under it too)."""
+    return Cache.key(model=settings.model, backend=f"{mode}@{settings.endpoint}", messages=messages, schema=schema,
+                     temperature=settings.temperature, max_tokens=max_tokens(section, settings))
+
+
 class Generator:
     def __init__(self, facts: Facts, settings: Settings, client: ModelClient, cache: Cache,
                  progress: Progress = lambda sid, msg: None, limit: asyncio.Semaphore | None = None):
         self.facts, self.settings, self.client, self.cache = facts, settings, client, cache
         self.progress = progress
         self.limit = limit or asyncio.Semaphore(max(1, settings.concurrency))
-        self.backend = f"{client.mode}@{settings.endpoint}"
 
     async def run(self, sections: list[Section]) -> dict[str, Result]:
         results = await asyncio.gather(*(self.chain(s) for s in sections))
         return {r.section.id: r for r in results}
 
     async def _ask(self, section: Section, messages: list[dict], schema: dict, result: Result) -> Reply:
-        s = self.settings
-        max_tokens = min(section.max_tokens or s.max_tokens, s.max_tokens)
-        key = Cache.key(model=s.model, backend=self.backend, messages=messages, schema=schema,
-                        temperature=s.temperature, max_tokens=max_tokens)
-        hit = self.cache.get(key)
+        key = request_key(self.settings, self.client.mode, section, messages, schema)
+        group = self.facts.slug_or_default
+        hit = self.cache.get(key, group)
         if hit is not None:
             result.cached += 1
             return Reply(hit["text"], Usage())
         async with self.limit:
-            reply = await self.client.complete(section.id, messages, schema, max_tokens)
+            reply = await self.client.complete(section.id, messages, schema, max_tokens(section, self.settings))
         if reply.problem is None:
             self.cache.put(key, {"text": reply.text, "usage": {"prompt_tokens": reply.usage.prompt_tokens,
-                                                               "completion_tokens": reply.usage.completion_tokens}})
+                                                               "completion_tokens": reply.usage.completion_tokens}},
+                           group)
         return reply
 
     def _judge(self, section: Section, out) -> tuple[str, dict, list[dict]]:

@@ -44,8 +44,9 @@ def annotate(flags: list[dict], decisions: dict) -> list[dict]:
 def write_flags(folder: Path, facts: Facts, page: str, flags: list[dict]) -> list[dict]:
     """flags.json and page.html for the page as it is now; returns the annotated flags."""
     annotated = annotate(flags, load_decisions(folder))
-    write_atomic(folder / "flags.json", json.dumps({"flags": annotated}, indent=2, ensure_ascii=False) + "\n")
-    write_atomic(folder / "page.html", html.render(page, f"{facts.title} ({facts.year})", annotated))
+    write_atomic(folder / "flags.json", json.dumps({"flags": annotated}, indent=2, ensure_ascii=False) + "\n",
+                 durable=False)  # both follow from the page, the facts and review.json
+    write_atomic(folder / "page.html", html.render(page, f"{facts.title} ({facts.year})", annotated), durable=False)
     return annotated
 
 

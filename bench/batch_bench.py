@@ -169,7 +169,7 @@ def _instrument() -> dict:
     import authoring.html as html_mod
     checks_mod.check_page = timed("check_page", checks_mod.check_page)
     html_mod.render = timed("html.render", html_mod.render)
-    batch_mod._load_seed = timed("load_facts (YAML + validation)", batch_mod._load_seed)
+    batch_mod.load_facts = timed("load_facts (YAML + validation)", batch_mod.load_facts)
     for mod in (draft_mod, cache_mod, review_mod):
         mod.write_atomic = timed("write_atomic (with fsync)", mod.write_atomic)
     return timers

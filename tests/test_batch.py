@@ -50,7 +50,7 @@ def rows_by_slug(out: Path) -> dict:
 
 def cache_entries(out: Path) -> int:
     root = out / ".cache"
-    return sum(1 for p in root.rglob("*.json") if not p.name.startswith(".")) if root.exists() else 0
+    return sum(len(p.read_text().splitlines()) for p in root.glob("*.jsonl")) if root.exists() else 0
 
 
 def env_for(server: FakeOpenAI) -> dict:

@@ -33,8 +33,10 @@ def test_draft_writes_the_folder(model_env, tmp_path):
     assert page.startswith("# Leaving Las Vegas (1995)\n\n## Quick Overview\n")
     headings = [line[3:] for line in page.splitlines() if line.startswith("## ")]
     assert "Soundtrack" not in headings and len(headings) == 13
+    sections = json.loads((folder / "sections.json").read_text())
+    assert [sections[sid]["heading"] for sid in sections] == headings  # one record per section, in page order
     for sid in MODEL_SECTIONS | {"overview", "cast", "box_office", "awards", "how_to_watch"}:
-        data = json.loads((folder / "sections" / f"{sid}.json").read_text())
+        data = sections[sid]
         assert data["markdown"].strip(), sid
         assert (data["output"] is not None) == (sid in MODEL_SECTIONS)
     manifest = json.loads((folder / "manifest.json").read_text())

@@ -143,9 +143,9 @@ def test_cache_hits_and_invalidation(fake, tmp_path, monkeypatch):
 def test_cache_ignores_a_corrupt_entry(fake, tmp_path):
     cache = Cache(tmp_path / "cache")
     run(fake, [SECTIONS["faq"]], cache)
-    for f in (tmp_path / "cache").rglob("*.json"):
-        f.write_text("{not json")
-    run(fake, [SECTIONS["faq"]], cache)
+    for f in (tmp_path / "cache").glob("*.jsonl"):
+        f.write_text("{not json\n" + f.read_text()[:40] + "\n")
+    run(fake, [SECTIONS["faq"]], Cache(tmp_path / "cache"))  # the next command reads the damaged file
     assert fake.count("/v1/chat/completions") == 2
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import re
+import weakref
 from dataclasses import dataclass, field
 
 from ..facts import Facts
@@ -189,7 +190,7 @@ def cat_tokens(category: str) -> frozenset:
 
 @dataclass
 class FactsIndex:
-    facts: Facts
+    facts_ref: weakref.ref                  # weak: the index lives as long as its facts (get_index)
     title: str
     people: list[Person]
     by_name: dict[str, int]                 # folded full name -> id
@@ -218,6 +219,10 @@ class FactsIndex:
     lower_words: set[str]                   # lower-case words used in the facts
     loose_names: set[str] = field(default_factory=set)   # spelling-insensitive keys of every name
     memo: dict = field(default_factory=dict, repr=False, compare=False)  # per-facts data the rules derive once
+
+    @property
+    def facts(self) -> Facts:
+        return self.facts_ref()
 
     def derived(self, key: str, build):
         """build(self), computed once per facts object (the index is cached per facts)."""
@@ -502,7 +507,7 @@ def build_index(f: Facts) -> FactsIndex:
     }
 
     return FactsIndex(
-        facts=f, title=f.title, people=people, by_name=by_name, alias_ids=alias_ids, full_aliases=full_aliases,
+        facts_ref=weakref.ref(f), title=f.title, people=people, by_name=by_name, alias_ids=alias_ids, full_aliases=full_aliases,
         alias_re=alias_re, phrase_re=phrase_re, known_tokens=known_tokens, person_tokens=person_tokens,
         text_numbers=text_numbers, text_durations=text_durations, text_ordinals=text_ordinals,
         ordinal_phrases=ordinal_phrases, number_set=number_set, year_set=year_set, titles=titles,
@@ -529,15 +534,14 @@ def quote_norm(text: str) -> str:
     return t.strip()
 
 
-_CACHE: dict[int, tuple[Facts, FactsIndex]] = {}
+_CACHE: dict[int, FactsIndex] = {}   # id(facts) -> its index, for as long as the facts live
 
 
 def get_index(facts: Facts) -> FactsIndex:
-    hit = _CACHE.get(id(facts))
-    if hit is not None and hit[0] is facts:
-        return hit[1]
-    idx = build_index(facts)
-    if len(_CACHE) > 16:
-        _CACHE.clear()
-    _CACHE[id(facts)] = (facts, idx)
+    """The index of these facts, built once: a batch checks 64 titles at a time, each
+    many times, so a small shared cache would rebuild indexes all day."""
+    idx = _CACHE.get(id(facts))
+    if idx is None:
+        idx = _CACHE[id(facts)] = build_index(facts)
+        weakref.finalize(facts, _CACHE.pop, id(facts), None)
     return idx
