@@ -8,13 +8,13 @@ Prints
                with a 1024 listen backlog and TCP_NODELAY)
   throughput   the batch's calls x latency / concurrency over its wall time
                (the share of the ideal; target >= 85%)
-  cpu          the batch process's CPU per model call (and per title), next to a
-               bare SDK call's, with where the batch's CPU goes
+  cpu          the CPU of the batch and its worker processes per model call (and
+               per title), next to a bare SDK call's
   memory       ru_maxrss (peak RSS) after N/10 and after N titles, and with
                --tracemalloc the traced Python heap's peak (flat: the N-title
-               figures stay close to the N/10 ones)
+               figures stay close to the N/10 ones); the largest worker's peak RSS
 
-    python bench/batch_bench.py [--titles 1000] [--latency 0.2] [--concurrency 64] [--tracemalloc]
+    python bench/batch_bench.py [--titles 1000] [--latency 0.2] [--concurrency 64] [--workers N] [--tracemalloc]
 
 Each measured batch runs in a fresh child process (its own ru_maxrss) with a
 fresh output folder, so nothing is skipped or cached.
@@ -79,7 +79,8 @@ async def bare_calls(url: str, n: int, concurrency: int) -> tuple[float, float, 
     facts = load_facts(EXAMPLE).facts
     bodies = [{"messages": prompting.messages(s, facts), **modes.request("json_schema", s.id, s.schema(facts))}
               for s in plan(facts)[0] if s.output]
-    client = openai.AsyncOpenAI(base_url=url, api_key="bench", max_retries=0)
+    client = openai.AsyncOpenAI(base_url=url, api_key="bench", max_retries=0,
+                                http_client=openai.DefaultAioHttpClient())  # as authoring's ModelClient
     limit = asyncio.Semaphore(concurrency)
     errors = 0
 
@@ -123,14 +124,11 @@ def child(args) -> None:
     settings = Settings(base_url=args.url, api_key="bench", model="fake-model", concurrency=args.concurrency,
                         mode="json_schema")
     console = Console(file=open(os.devnull, "w"), stderr=False)
-    timers = {}
-    if args.breakdown:
-        timers = _instrument()
     if args.tracemalloc:
         import tracemalloc
         tracemalloc.start()
     wall0, cpu0 = time.perf_counter(), time.process_time()
-    result = batch_mod.run_batch(seeds, settings, batch_mod.Options(out=out), console)
+    result = batch_mod.run_batch(seeds, settings, batch_mod.Options(out=out, workers=args.workers), console)
     wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
     peak = None
     if args.tracemalloc:
@@ -138,51 +136,22 @@ def child(args) -> None:
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
     t = result.report["totals"]
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN)  # the worker processes, all joined by now
     print(json.dumps({"titles": len(seeds), "drafted": t["drafted"], "calls": t["this_run"]["calls"],
                       "retries": t["this_run"]["retries"], "wall": wall, "cpu": cpu,
-                      "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "tracemalloc_peak": peak,
-                      "timers": {k: v for k, v in timers.items()}}))
+                      "workers": result.report["workers"], "workers_cpu": workers.ru_utime + workers.ru_stime,
+                      "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                      "workers_maxrss_kb": workers.ru_maxrss, "tracemalloc_peak": peak}))
 
 
-def _instrument() -> dict:
-    """Wall time spent (on the event loop's thread) in the pipeline's main blocking parts."""
-    import functools
-
-    import authoring.batch as batch_mod
-    import authoring.cache as cache_mod
-    import authoring.checks as checks_mod
-    import authoring.draft as draft_mod
-    import authoring.review as review_mod
-
-    timers: dict[str, float] = {}
-
-    def timed(name, fn):
-        @functools.wraps(fn)
-        def wrapper(*a, **k):
-            t0 = time.perf_counter()
-            try:
-                return fn(*a, **k)
-            finally:
-                timers[name] = timers.get(name, 0.0) + time.perf_counter() - t0
-        return wrapper
-
-    import authoring.html as html_mod
-    checks_mod.check_page = timed("check_page", checks_mod.check_page)
-    html_mod.render = timed("html.render", html_mod.render)
-    batch_mod.load_facts = timed("load_facts (YAML + validation)", batch_mod.load_facts)
-    for mod in (draft_mod, cache_mod, review_mod):
-        mod.write_atomic = timed("write_atomic (with fsync)", mod.write_atomic)
-    return timers
-
-
-def run_child(args, n: int, url: str, work: Path, tracemalloc_on: bool, breakdown: bool = False) -> dict:
+def run_child(args, n: int, url: str, work: Path, tracemalloc_on: bool) -> dict:
     out = Path(tempfile.mkdtemp(prefix="out-", dir=work))
     cmd = [sys.executable, __file__, "--child", str(n), "--seeds", str(work / "seeds"), "--out", str(out),
            "--url", url, "--concurrency", str(args.concurrency)]
+    if args.workers:
+        cmd += ["--workers", str(args.workers)]
     if tracemalloc_on:
         cmd.append("--child-tracemalloc")
-    if breakdown:
-        cmd.append("--breakdown")
     done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(f"child failed:\n{done.stderr[-3000:]}")
@@ -200,13 +169,13 @@ def main() -> None:
                         help="also measure the tracemalloc peak at N/10 and N titles (two more runs, about 3x "
                              "slower each: tracing costs CPU)")
     parser.add_argument("--server", default="tests.fake_batch", help="server module for the batch runs")
+    parser.add_argument("--workers", type=int, help="worker processes (default: what `authoring batch` picks)")
     # internal: one measured batch in a child process
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--seeds", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--child-tracemalloc", dest="tracemalloc", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--breakdown", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(args)
@@ -230,23 +199,22 @@ def main() -> None:
         try:
             runs = {}
             for size in (small, n):
-                r = run_child(args, size, url, work, tracemalloc_on=False, breakdown=(size == n))
+                r = run_child(args, size, url, work, tracemalloc_on=False)
                 runs[size] = r
                 ideal = r["calls"] * lat / conc
                 print(f"batch {size:>5} titles: {r['drafted']} drafted, {r['calls']} calls ({r['retries']} retries) "
-                      f"in {r['wall']:.1f}s; ideal {ideal:.1f}s; throughput {ideal / r['wall']:.0%} of ideal "
-                      f"(target >= 85%)", flush=True)
+                      f"in {r['wall']:.1f}s with {r['workers']} worker process(es); ideal {ideal:.1f}s; "
+                      f"throughput {ideal / r['wall']:.0%} of ideal (target >= 85%)", flush=True)
             big = runs[n]
-            cpu_call = big["cpu"] / max(1, big["calls"])
-            print(f"cpu    {cpu_call * 1000:.2f}ms per call, {big['cpu'] / n * 1000:.1f}ms per title "
-                  f"(bare SDK {bare_cpu * 1000:.2f}ms per call); the batch process was busy "
-                  f"{big['cpu'] / big['wall']:.0%} of its wall time", flush=True)
-            if big["timers"]:
-                parts = ", ".join(f"{name} {seconds / n * 1000:.1f}ms" for name, seconds in
-                                  sorted(big["timers"].items(), key=lambda kv: -kv[1]))
-                print(f"cpu    per title, blocking the event loop: {parts}", flush=True)
+            total_cpu = big["cpu"] + big["workers_cpu"]
+            print(f"cpu    {total_cpu / max(1, big['calls']) * 1000:.2f}ms per call, {total_cpu / n * 1000:.1f}ms per "
+                  f"title (bare SDK {bare_cpu * 1000:.2f}ms per call): the batch process "
+                  f"{big['cpu'] / n * 1000:.1f}ms, its workers {big['workers_cpu'] / n * 1000:.1f}ms a title; "
+                  f"{total_cpu / big['wall'] / (os.cpu_count() or 1):.0%} of the machine's CPUs over the run",
+                  flush=True)
             line = (f"memory ru_maxrss {runs[small]['maxrss_kb'] / 1024:.1f} MB at {small} titles, "
-                    f"{big['maxrss_kb'] / 1024:.1f} MB at {n} titles")
+                    f"{big['maxrss_kb'] / 1024:.1f} MB at {n} titles (largest worker "
+                    f"{runs[small]['workers_maxrss_kb'] / 1024:.1f} MB, {big['workers_maxrss_kb'] / 1024:.1f} MB)")
             if args.with_tracemalloc:
                 peaks = {size: run_child(args, size, url, work, tracemalloc_on=True)["tracemalloc_peak"]
                          for size in (small, n)}

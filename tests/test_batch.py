@@ -85,7 +85,8 @@ def test_24_titles_run_concurrently_under_one_global_limit(slow, tmp_path):
     assert slow.calls == calls
     serial = calls * 0.2
     assert wall < serial / 4, f"{wall:.1f}s is not well under a quarter of the serial {serial:.1f}s"
-    assert slow.max_in_flight <= 16  # the one limit holds across titles ...
+    assert report(out)["workers"] == min(2, os.cpu_count())  # 16 calls in flight, 24 seeds: a process per CPU, up to 2
+    assert slow.max_in_flight <= 16  # the one limit holds across titles and processes ...
     assert slow.max_in_flight > MODEL_SECTIONS  # ... and more than one title's sections are in flight
     rows = report(out)["titles"]
     assert len(rows) == 24 and {r["status"] for r in rows} == {"drafted"}
@@ -99,11 +100,12 @@ def _finished(out: Path) -> list[Path]:
     return [p for p in out.glob("*/manifest.json")]
 
 
-def test_killed_halfway_rerun_finishes_without_redoing_finished_work(slow, tmp_path):
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_killed_halfway_rerun_finishes_without_redoing_finished_work(slow, tmp_path, workers):
     make_seeds(tmp_path / "seeds", 24)
     out = tmp_path / "out"
     cmd = [sys.executable, "-m", "authoring", "batch", str(tmp_path / "seeds"), "--out", str(out),
-           "--concurrency", "4"]
+           "--concurrency", "4", "--workers", workers]  # SIGKILL takes the worker processes with it
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env_for(slow), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while len(_finished(out)) < 6 and time.monotonic() < deadline and proc.poll() is None:
@@ -187,11 +189,13 @@ def test_invalid_seed_and_hand_edited_page_are_reported_and_skipped(model_env, t
     assert [h.read_text() for h in (out / slug(1) / "history").iterdir()] == [edited]
 
 
-def test_same_slug_twice_is_reported_not_overwritten(model_env, tmp_path):
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_same_slug_twice_is_reported_not_overwritten(model_env, tmp_path, workers):
     make_seeds(tmp_path / "a", 1)
     make_seeds(tmp_path / "b", 1)  # the same title and year in another folder
     out = tmp_path / "out"
-    result = batch(tmp_path / "a", tmp_path / "b", "--out", out)
+    result = batch(tmp_path / "a", tmp_path / "b", "--out", out, "--workers", workers)
+    assert report(out)["workers"] == int(workers)
     assert result.exit_code == 1
     statuses = sorted(r["status"] for r in report(out)["titles"])
     assert statuses == ["drafted", "failed"]
@@ -199,11 +203,12 @@ def test_same_slug_twice_is_reported_not_overwritten(model_env, tmp_path):
     assert "same slug" in failed["message"]
 
 
-def test_fatal_model_error_stops_the_batch_with_a_clear_message(model_env, tmp_path):
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_fatal_model_error_stops_the_batch_with_a_clear_message(model_env, tmp_path, workers):
     make_seeds(tmp_path / "seeds", 10)
     model_env.handler = lambda body: error(401, f"Incorrect API key provided: {SECRET}")
     out = tmp_path / "out"
-    result = batch(tmp_path / "seeds", "--out", out, "--concurrency", "4")
+    result = batch(tmp_path / "seeds", "--out", out, "--concurrency", "4", "--workers", workers)
     assert result.exit_code == 1
     assert "stopped" in result.output and "401" in result.output and "test-model" in result.output
     assert SECRET not in result.output and "Traceback" not in result.output
@@ -295,11 +300,12 @@ def test_markup_in_messages_is_printed_as_text(model_env, tmp_path):
     assert "[bold]x.yaml" in result.output.replace("\n", "")
 
 
-def test_ctrl_c_stops_cleanly_and_a_rerun_finishes(slow, tmp_path):
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_ctrl_c_stops_cleanly_and_a_rerun_finishes(slow, tmp_path, workers):
     make_seeds(tmp_path / "seeds", 12)
     out = tmp_path / "out"
     cmd = [sys.executable, "-m", "authoring", "batch", str(tmp_path / "seeds"), "--out", str(out),
-           "--concurrency", "4"]
+           "--concurrency", "4", "--workers", workers]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env_for(slow), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
     deadline = time.monotonic() + 60
