@@ -423,7 +423,8 @@ def worker_count(options: Options, settings: Settings, seeds: int) -> int:
 class Workers:
     """The worker processes of a batch, each drafting titles taken from one queue.
     They are forked before any thread starts (the progress display's), die with
-    the batch, and report rows and usage on a second queue."""
+    the batch, and report on a second queue: (kind, value, usage since the last
+    report) with kind row, fatal or exit; one message a title, not one a call."""
 
     def __init__(self, count: int, settings: Settings, options: Options):
         ctx = multiprocessing.get_context("fork")
@@ -487,18 +488,27 @@ def _worker_main(settings: Settings, options: Options, claims, tasks, events) ->
         item = tasks.get()  # every item and the final Nones are queued at once: no wait here
         return None if item is None else (item[0], Path(item[1]))
 
-    drafter = Drafter(settings, options, claims, on_row=lambda row: events.put(("row", row)),
-                      on_usage=lambda *usage: events.put(("usage", usage)))
+    usage = [0, 0, 0]  # calls, tokens, retries not yet reported: they travel with the next row
+
+    def on_usage(*counts: int) -> None:
+        for i, n in enumerate(counts):
+            usage[i] += n
+
+    def on_row(row: dict) -> None:
+        events.put(("row", row, tuple(usage)))
+        usage[:] = [0, 0, 0]
+
+    drafter = Drafter(settings, options, claims, on_row=on_row, on_usage=on_usage)
     try:
         asyncio.run(drafter.run(next_item))
     except FatalModelError as exc:
-        events.put(("fatal", str(exc)))
+        events.put(("fatal", str(exc), ()))
     except BaseException as exc:  # noqa: BLE001 - reported by the batch, which stops
         while isinstance(exc, BaseExceptionGroup):
             exc = exc.exceptions[0]
-        events.put(("fatal", f"a worker process failed: {type(exc).__name__}: {exc}"))
+        events.put(("fatal", f"a worker process failed: {type(exc).__name__}: {exc}", ()))
     finally:
-        events.put(("exit", os.getpid()))
+        events.put(("exit", os.getpid(), tuple(usage)))
         events.close()
         events.join_thread()
 
@@ -613,16 +623,16 @@ class Batch:
         refreshed = time.monotonic()
         while len(exited) < len(workers.procs):
             try:
-                kind, value = workers.events.get(timeout=0.25)
+                kind, value, usage = workers.events.get(timeout=0.25)
             except queue_module.Empty:
                 self.stopped = workers.lost(exited)
                 if self.stopped:
                     return
             else:
+                if usage:
+                    self.usage(*usage)
                 if kind == "row":
                     self.record(value)
-                elif kind == "usage":
-                    self.usage(*value)
                 elif kind == "exit":
                     exited.add(value)
                 elif kind == "fatal":
