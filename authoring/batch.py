@@ -483,6 +483,7 @@ def _worker_main(settings: Settings, options: Options, claims, tasks, events) ->
     # collector stops walking it on every pass (4 ms of CPU a title; 79% -> 86% of the
     # ideal in bench/batch_bench.py)
     gc.freeze()
+    gc.set_threshold(10_000, 20, 50)
 
     def next_item() -> tuple[int, Path] | None:
         item = tasks.get()  # every item and the final Nones are queued at once: no wait here

@@ -41,7 +41,8 @@ def start_server(latency: float) -> tuple[subprocess.Popen, str]:
 
 async def bare_calls(url: str, requests: list[dict], concurrency: int) -> None:
     import openai
-    client = openai.AsyncOpenAI(base_url=url, api_key="bench", max_retries=0)
+    client = openai.AsyncOpenAI(base_url=url, api_key="bench", max_retries=0,
+                                http_client=openai.DefaultAioHttpClient())  # as authoring's ModelClient
     limit = asyncio.Semaphore(concurrency)
 
     async def one(body):
