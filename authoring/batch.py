@@ -439,7 +439,8 @@ class Workers:
             share = settings.concurrency // count + (i < settings.concurrency % count)
             self.readers += options.titles_in_flight or max(2, share)
             self.procs.append(ctx.Process(target=_worker_main, name=f"authoring-batch-{i}", daemon=True, args=(
-                dataclasses.replace(settings, concurrency=share), options, self.claims, self.tasks, self.events)))
+                dataclasses.replace(settings, concurrency=share), options, self.claims, self.tasks, self.events,
+                os.getpid())))
         for proc in self.procs:
             proc.start()
 
@@ -478,8 +479,8 @@ class Workers:
         return None
 
 
-def _worker_main(settings: Settings, options: Options, claims, tasks, events) -> None:
-    _die_with_parent()
+def _worker_main(settings: Settings, options: Options, claims, tasks, events, parent: int) -> None:
+    _become_worker(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the batch's to handle
     # the inherited heap (modules, schemas, templates) is never garbage: frozen, the
     # collector stops walking it; and a title makes many short-lived objects, so
@@ -517,15 +518,17 @@ def _worker_main(settings: Settings, options: Options, claims, tasks, events) ->
         events.join_thread()
 
 
-def _die_with_parent() -> None:
-    """A batch killed outright (SIGKILL) takes its workers with it (Linux)."""
+def _become_worker(parent: int) -> None:
+    """Linux: the worker dies with the batch, even one killed outright (SIGKILL), and
+    shows in ps/top as authoring-work."""
     try:
         import ctypes
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        libc.prctl(15, b"authoring-work")  # PR_SET_NAME
     except (OSError, AttributeError):
         pass
-    if os.getppid() == 1:  # the batch died before prctl took effect
+    if os.getppid() != parent:  # the batch died before prctl took effect
         os._exit(1)
 
 

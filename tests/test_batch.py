@@ -319,3 +319,33 @@ def test_ctrl_c_stops_cleanly_and_a_rerun_finishes(slow, tmp_path, workers):
     done = subprocess.run(cmd, cwd=ROOT, env=env_for(slow), capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert len(list(out.glob("*/page.md"))) == 12
+
+
+def _workers_of(pid: int) -> list[int]:
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [int(c) for c in children if Path(f"/proc/{c}/comm").read_text().strip() == "authoring-work"]
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="finds the worker processes through /proc")
+def test_a_worker_killed_stops_the_batch_with_a_message_and_a_rerun_finishes(slow, tmp_path):
+    make_seeds(tmp_path / "seeds", 24)
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "authoring", "batch", str(tmp_path / "seeds"), "--out", str(out),
+           "--concurrency", "4", "--workers", "2"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env_for(slow), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    deadline = time.monotonic() + 60
+    while len(_finished(out)) < 4 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    workers = _workers_of(proc.pid)
+    assert len(workers) == 2
+    os.kill(workers[0], signal.SIGKILL)  # as the out-of-memory killer would
+    stdout, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == 1, stderr[-2000:]
+    assert "the batch stopped" in stderr and f"worker process {workers[0]} exited" in stderr
+    assert "Traceback" not in stderr + stdout
+    assert report(out)["status"] == "stopped"
+    assert not Path(f"/proc/{workers[1]}").exists() or "zombie" in Path(f"/proc/{workers[1]}/status").read_text()
+    done = subprocess.run(cmd, cwd=ROOT, env=env_for(slow), capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert len(list(out.glob("*/page.md"))) == 24
