@@ -321,6 +321,11 @@ class BatchResult:
 
 # ---------------------------------------------------------------- drafting titles (in one process)
 
+def title_slots(options: Options, concurrency: int) -> int:
+    """Titles one process drafts at a time: enough to keep its calls in flight busy."""
+    return options.titles_in_flight or max(2, concurrency)
+
+
 class Drafter:
     """Drafts titles in one process: one model client, one limit on the calls in
     flight (this process's share of the batch's), `titles_in_flight` titles at a
@@ -345,7 +350,7 @@ class Drafter:
 
         try:
             async with asyncio.TaskGroup() as group:
-                for _ in range(self.options.titles_in_flight or max(2, self.settings.concurrency)):
+                for _ in range(title_slots(self.options, self.settings.concurrency)):
                     group.create_task(loop())
         except* FatalModelError as group_error:
             fatal = group_error.exceptions[0]
@@ -437,7 +442,7 @@ class Workers:
         self.procs = []
         for i in range(count):
             share = settings.concurrency // count + (i < settings.concurrency % count)
-            self.readers += options.titles_in_flight or max(2, share)
+            self.readers += title_slots(options, share)
             self.procs.append(ctx.Process(target=_worker_main, name=f"authoring-batch-{i}", daemon=True, args=(
                 dataclasses.replace(settings, concurrency=share), options, self.claims, self.tasks, self.events,
                 os.getpid())))

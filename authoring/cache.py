@@ -52,9 +52,13 @@ class Cache:
         if self.root is None:
             return
         line = json.dumps({"key": key, "value": value}, ensure_ascii=False) + "\n"
-        self.root.mkdir(parents=True, exist_ok=True)
-        # no fsync: an entry lost to a power cut is read as a miss and asked again
-        with open(self.root / f"{group}.jsonl", "a", encoding="utf-8") as f:
+        path = self.root / f"{group}.jsonl"
+        try:  # no fsync: an entry lost to a power cut is read as a miss and asked again
+            f = open(path, "a", encoding="utf-8")
+        except FileNotFoundError:  # the first reply under this root
+            self.root.mkdir(parents=True, exist_ok=True)
+            f = open(path, "a", encoding="utf-8")
+        with f:
             f.write(line)
         if group in self._loaded:
             self._loaded[group][key] = value
