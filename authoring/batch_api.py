@@ -126,7 +126,7 @@ def interpret(mode: str, completion: ChatCompletion, settings: Settings) -> tupl
     if getattr(message, "refusal", None):
         return text, f"the model refused: {message.refusal}", usage
     if choice.finish_reason == "length":
-        return text, f"the output was cut off at max_tokens={settings.max_tokens}", usage
+        return text, f"the output was cut off at {settings.tokens_field}={settings.max_tokens}", usage
     if choice.finish_reason == "content_filter":
         return text, "the output was stopped by the server's content filter", usage
     if not text or not text.strip():

@@ -22,9 +22,14 @@ What answers a POST /v1/chat/completions, in order:
      otherwise "Lorem ipsum dolor sit amet.".
 
 Reply helpers: content, json_content, tool_call, error, raw, default, drop,
-hang, slow_drip, invalid_json_200, truncated, refusal, delay. Every Reply has
+hang, slow_drip, invalid_json_200, html_200, insufficient_quota, truncated,
+refusal, delay. Every Reply has
 `.delay(seconds)` (answer after a pause) and `.slow_drip(seconds)` (headers at
 once, then the body a few bytes at a time over `seconds`).
+
+`FakeOpenAI(reasoning_models=("o3-mini",))` answers those models as OpenAI does
+its reasoning models: a 400 for `max_tokens` (they take `max_completion_tokens`)
+and for a temperature other than 1, before any scripted reply is used.
 
 Out of process: `python -m tests.fake_openai --port 8099 --latency 0.2`.
 """
@@ -49,7 +54,7 @@ from typing import Any, Callable, Iterable
 __all__ = [
     "FakeOpenAI", "Reply", "Request", "LOREM",
     "content", "json_content", "tool_call", "error", "raw", "default", "drop", "hang",
-    "slow_drip", "invalid_json_200", "truncated", "refusal", "delay",
+    "slow_drip", "invalid_json_200", "html_200", "insufficient_quota", "truncated", "refusal", "delay",
     "default_reply", "example_for",
 ]
 
@@ -140,12 +145,12 @@ _ERROR_TYPES = {400: ("invalid_request_error", None), 401: ("invalid_request_err
 
 
 def error(status: int, message: str = "fake error", headers: dict | None = None, *,
-          type: str | None = None, code: str | None = None) -> Reply:
+          type: str | None = None, code: str | None = None, param: str | None = None) -> Reply:
     """An HTTP error with OpenAI's error body {"error": {message, type, param, code}}.
-    headers, e.g. {"Retry-After": "2"}, are sent with it."""
+    headers, e.g. {"Retry-After": "2"} or {"retry-after-ms": "1500"}, are sent with it."""
     default_type, default_code = _ERROR_TYPES.get(status, ("server_error" if status >= 500 else
                                                             "invalid_request_error", None))
-    body = {"error": {"message": message, "type": type or default_type, "param": None,
+    body = {"error": {"message": message, "type": type or default_type, "param": param,
                       "code": code if code is not None else default_code}}
     return Reply(kind="raw", status=status, body=body, headers=dict(headers or {}))
 
@@ -185,6 +190,31 @@ def invalid_json_200() -> Reply:
     """Status 200, Content-Type application/json, a body that is not JSON."""
     return raw(200, b'{"id": "chatcmpl-broken", "object": "chat.completion", "choices": [{"mess',
                {"Content-Type": "application/json"})
+
+
+def html_200(page: str = "<html><body><h1>Welcome to the hotel network</h1>Please log in.</body></html>") -> Reply:
+    """Status 200 with an HTML page, as a captive portal or a misrouted proxy sends."""
+    return raw(200, page, {"Content-Type": "text/html; charset=utf-8"})
+
+
+def insufficient_quota() -> Reply:
+    """OpenAI's 429 for an account out of credit: no wait makes it pass."""
+    return error(429, "You exceeded your current quota, please check your plan and billing details. For more "
+                 "information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/"
+                 "api-errors.", type="insufficient_quota", code="insufficient_quota")
+
+
+def reasoning_rejection(body: dict) -> Reply | None:
+    """OpenAI's 400 for a reasoning model (o1, o3, gpt-5...) asked with sampling
+    parameters it does not take; None when the request is acceptable."""
+    if "max_tokens" in body:
+        return error(400, "Unsupported parameter: 'max_tokens' is not supported with this model. "
+                     "Use 'max_completion_tokens' instead.", param="max_tokens", code="unsupported_parameter")
+    temperature = body.get("temperature")
+    if temperature is not None and temperature != 1:
+        return error(400, f"Unsupported value: 'temperature' does not support {temperature} with this model. "
+                     "Only the default (1) value is supported.", param="temperature", code="unsupported_value")
+    return None
 
 
 def truncated(text: str = "Lorem ipsum dolor sit", usage: dict | tuple | None = None) -> Reply:
@@ -518,7 +548,7 @@ class FakeOpenAI:
     """An OpenAI-compatible HTTP server on 127.0.0.1 in a daemon thread.
 
     FakeOpenAI(handler=None, *, replies=(), latency=0.0, models=("fake-model",),
-               host="127.0.0.1", port=0)
+               reasoning_models=(), host="127.0.0.1", port=0)
 
     Attributes: base_url ("http://127.0.0.1:PORT/v1"), port, requests (every
     Request, all paths), chat_requests (the JSON bodies sent to chat
@@ -530,10 +560,12 @@ class FakeOpenAI:
 
     def __init__(self, handler: Handler | None = None, *, replies: Iterable[Reply | Handler] = (),
                  latency: float = 0.0, models: Iterable[str] = (DEFAULT_MODEL,),
-                 host: str = "127.0.0.1", port: int = 0):
+                 reasoning_models: Iterable[str] = (), host: str = "127.0.0.1", port: int = 0):
         self.handler = handler
         self.latency = float(latency)
+        self.reasoning_models = list(reasoning_models)
         self.models = list(models)
+        self.models += [m for m in self.reasoning_models if m not in self.models]
         self.requests: list[Request] = []
         self.errors: list[BaseException] = []
         self.calls = 0
@@ -592,6 +624,10 @@ class FakeOpenAI:
             self.max_in_flight = self.in_flight
 
     def _next_reply(self, body: dict) -> Reply:
+        if body.get("model") in self.reasoning_models:  # refused before any model runs
+            rejected = reasoning_rejection(body)
+            if rejected is not None:
+                return rejected
         with self._lock:
             scripted = self._queue.popleft() if self._queue else None
         responder = scripted if scripted is not None else self.handler

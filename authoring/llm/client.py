@@ -3,23 +3,32 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import time
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 
 import openai
+from openai.types.chat import ChatCompletion
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, stop_after_delay, wait_exponential_jitter
 
 from . import modes
 from .config import Settings
 
 # TimeoutError: our own deadline on a whole call (a body that drips slowly never
-# trips the SDK's per-read timeout); JSONDecodeError: a 200 whose body is not JSON
+# trips the SDK's per-read timeout); JSONDecodeError: a 200 whose body is not JSON;
+# APIResponseValidationError: a 200 that is no completion (a proxy's HTML page)
 TRANSIENT = (openai.APITimeoutError, openai.APIConnectionError, openai.RateLimitError,
              openai.InternalServerError, openai.APIResponseValidationError, json.JSONDecodeError, TimeoutError)
 
 
 class FatalModelError(RuntimeError):
-    """A fault no retry can fix (bad request, key, permission, unknown model)."""
+    """A fault no retry can fix (bad request, key, permission, unknown model, no quota)."""
+
+
+# 429s that say the account is out of credit: no wait makes them pass
+PERMANENT_429 = ("insufficient_quota",)
 
 
 @dataclass
@@ -50,17 +59,52 @@ class Reply:
 
 def is_transient(exc: BaseException) -> bool:
     if isinstance(exc, openai.APIStatusError):
+        if exc.status_code == 429 and (exc.code in PERMANENT_429 or exc.type in PERMANENT_429):
+            return False
         return exc.status_code in (408, 409, 429) or exc.status_code >= 500
     return isinstance(exc, TRANSIENT)
 
 
-def _retry_after(exc: BaseException | None) -> float:
+def retry_after(exc: BaseException | None, cap: float = 60.0) -> float:
+    """The wait a fault's response asks for, in seconds, at most `cap`: OpenAI's
+    `retry-after-ms`, else `Retry-After` as seconds or as an HTTP date."""
     response = getattr(exc, "response", None)
-    value = response.headers.get("retry-after") if response is not None else None
-    try:
-        return min(60.0, max(0.0, float(value))) if value else 0.0
-    except ValueError:
+    if response is None:
         return 0.0
+    seconds = None
+    try:
+        if value := response.headers.get("retry-after-ms"):
+            seconds = float(value) / 1000
+    except ValueError:
+        pass
+    value = response.headers.get("retry-after")
+    if seconds is None and value:
+        try:
+            seconds = float(value)
+        except ValueError:
+            try:
+                when = parsedate_to_datetime(value)
+            except (TypeError, ValueError, IndexError):
+                return 0.0
+            when = when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+            seconds = (when - datetime.now(timezone.utc)).total_seconds()
+    if seconds is None or not math.isfinite(seconds):
+        return 0.0
+    return min(cap, max(0.0, seconds))
+
+
+def completion(raw) -> ChatCompletion:
+    """The chat completion in a 200, or APIResponseValidationError (retried) when the
+    body is something else: the SDK hands back a proxy's HTML page as a plain str."""
+    parsed = raw.parse()
+    if isinstance(parsed, ChatCompletion) and isinstance(getattr(parsed, "choices", None), list):
+        return parsed
+    if isinstance(parsed, str):
+        kind = raw.headers.get("content-type", "").split(";")[0].strip() or "no content type"
+        message = f"the response was not JSON ({kind})"
+    else:
+        message = "the response was JSON but not a chat completion"
+    raise openai.APIResponseValidationError(raw.http_response, None, message=message)
 
 
 class ModelClient:
@@ -73,7 +117,7 @@ class ModelClient:
                                          timeout=settings.timeout, max_retries=0,
                                          http_client=openai.DefaultAioHttpClient(timeout=settings.timeout))
         backoff = wait_exponential_jitter(multiplier=0.5, max=10)
-        self._wait = lambda state: max(backoff(state), _retry_after(state.outcome.exception()))
+        self._wait = lambda state: max(backoff(state), retry_after(state.outcome.exception()))
 
     async def close(self) -> None:
         await self.client.close()
@@ -89,9 +133,13 @@ class ModelClient:
             async for attempt in retrying:
                 with attempt:
                     usage.calls += 1
-                    response = await asyncio.wait_for(self.client.chat.completions.create(
-                        model=s.model, messages=messages, temperature=s.temperature, max_tokens=max_tokens,
-                        **modes.request(self.mode, name, schema)), timeout=s.timeout)
+                    # asyncio.timeout, not wait_for: on 3.11 wait_for runs the call in a task
+                    # of its own, a task and its callbacks more per call (bench/draft_bench.py)
+                    async with asyncio.timeout(s.timeout):
+                        raw = await self.client.chat.completions.with_raw_response.create(
+                            model=s.model, messages=messages, **s.sampling(max_tokens),
+                            **modes.request(self.mode, name, schema))
+                    response = completion(raw)
         except Exception as exc:
             usage.retries = usage.calls - 1
             if is_transient(exc):
@@ -113,7 +161,7 @@ class ModelClient:
         if getattr(message, "refusal", None):
             return Reply(text, usage, f"the model refused: {message.refusal}")
         if choice.finish_reason == "length":
-            return Reply(text, usage, f"the output was cut off at max_tokens={max_tokens}")
+            return Reply(text, usage, f"the output was cut off at {s.tokens_field}={max_tokens}")
         if choice.finish_reason == "content_filter":
             return Reply(text, usage, "the output was stopped by the server's content filter")
         if not text or not text.strip():
@@ -123,7 +171,14 @@ class ModelClient:
     def describe(self, exc: openai.APIStatusError) -> str:
         hint = {400: "the server rejected the request (is the structured-output mode right? try --mode)",
                 401: "the API key was not accepted (check OPENAI_API_KEY)",
-                403: "the API key may not use this model", 404: "no such model or endpoint (check --model / --base-url)"}
+                403: "the API key may not use this model",
+                404: "no such model or endpoint (check --model / --base-url)",
+                429: "the account has no quota left (insufficient_quota); add credit or use another key, "
+                     "retrying will not help"}
+        if exc.status_code == 400 and getattr(exc, "param", None) in ("temperature", "max_tokens",
+                                                                       "max_completion_tokens"):
+            hint[400] = (f"the model does not take `{exc.param}` as sent (set AUTHORING_TOKENS_PARAM or "
+                         "AUTHORING_TEMPERATURE; see the settings table in README)")
         detail = ""
         try:
             detail = exc.body.get("message", "") if isinstance(exc.body, dict) else str(exc.body or "")
@@ -144,7 +199,9 @@ def describe_transient(exc: BaseException, settings: Settings) -> str:
     for cls, text in kind.items():
         if isinstance(exc, cls):
             return f"{settings.endpoint}: {text}"
-    if isinstance(exc, (json.JSONDecodeError, openai.APIResponseValidationError)):
+    if isinstance(exc, openai.APIResponseValidationError):
+        return f"{settings.endpoint}: {exc.message}"
+    if isinstance(exc, json.JSONDecodeError):
         return f"{settings.endpoint}: the response body was not valid JSON"
     status = getattr(exc, "status_code", None)
     return f"{settings.endpoint}: {'server error ' + str(status) if status else type(exc).__name__}"
