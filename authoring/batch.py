@@ -30,10 +30,10 @@ import time
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Awaitable, Callable, Iterable
 
 from . import prompting
-from .draft import DraftError, draft_async, draft_dir, hand_edits, plan
+from .draft import DraftError, draft_async, draft_dir, hand_edits, plan, read_manifest
 from .editing import sha
 from .facts import Facts, FactsError, load_facts
 from .files import write_atomic
@@ -112,19 +112,21 @@ def up_to_date(folder: Path, facts: Facts, settings: Settings) -> dict | None:
     (None when the title must be drafted): same facts hash, page.md as written,
     every section produced, same model and prompt templates."""
     try:
-        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        manifest = read_manifest(folder)
         page = (folder / "page.md").read_text(encoding="utf-8")
-    except (OSError, ValueError):
+    except (DraftError, OSError, ValueError):  # drafting it says what is wrong
         return None
     if not isinstance(manifest, dict) or manifest.get("facts_hash") != facts.digest():
         return None
     if manifest.get("page_hash") != sha(page):
         return None
-    sections = manifest.get("sections") or {}
+    sections = manifest.get("sections")
     present = {s.id for s in plan(facts)[0]}
-    if set(sections) != present:
+    if not isinstance(sections, dict) or set(sections) != present:
         return None
     for sid, entry in sections.items():
+        if not isinstance(entry, dict):  # not as written: draft it (draft says what is wrong)
+            return None
         if entry.get("made_by") != "model":
             continue
         if entry.get("status") == "failed" or entry.get("model") != settings.model:
@@ -332,10 +334,12 @@ class Drafter:
     time. Finished rows and each reply's usage go to callbacks: straight into the
     Batch, or from a worker process over a queue."""
 
-    def __init__(self, settings: Settings, options: Options, claims, on_row: Callable[[dict], None],
-                 on_usage: Callable[[int, int, int], None]):
+    def __init__(self, settings: Settings, options: Options, claim: Callable[[str, str], Awaitable[str]],
+                 on_row: Callable[[dict], None], on_usage: Callable[[int, int, int], None]):
         self.settings, self.options, self.out = settings, options, options.out
-        self.claims = claims  # slug -> seed, shared by every process of the batch (setdefault is atomic)
+        # claim(slug, seed) -> the seed that drafts this slug in the batch: the first to ask;
+        # decided by the batch process, which sees every title of every worker
+        self.claim = claim
         self.on_row, self.on_usage = on_row, on_usage
 
     async def run(self, next_item: Callable[[], tuple[int, Path] | None]) -> None:
@@ -368,7 +372,7 @@ class Drafter:
             return _row(index, seed, "invalid", _facts_message(exc))
         row = _row(index, seed, "failed", facts=facts)
         slug = facts.slug_or_default
-        first = self.claims.setdefault(slug, str(seed))
+        first = await self.claim(slug, str(seed))
         if first != str(seed):
             row["message"] = (f"same slug {slug!r} as {first}: both would write one folder; "
                               "give one of them its own `slug:`")
@@ -431,23 +435,34 @@ class Workers:
     """The worker processes of a batch, each drafting titles taken from one queue.
     They are forked before any thread starts (the progress display's), die with
     the batch, and report on a second queue: (kind, value, usage since the last
-    report) with kind row, fatal or exit; one message a title, not one a call."""
+    report) with kind row, claim, fatal or exit; one message a title, not one a call.
+
+    The workers are the batch's only child processes: no multiprocessing Manager,
+    whose server process would outlive a batch killed with SIGKILL. The one thing
+    they share, which seed drafts a slug, is decided by the batch process: a worker
+    asks on the events queue and reads the answer on its own pipe (WorkerClaims)."""
 
     def __init__(self, count: int, settings: Settings, options: Options):
         ctx = multiprocessing.get_context("fork")
         self.tasks, self.events = ctx.Queue(), ctx.Queue()
-        self.manager = ctx.Manager()
-        self.claims = self.manager.dict()  # held here: the manager drops an object nobody holds
+        self.answers = []  # the batch's end of each worker's pipe of claim answers
         self.readers = 0  # each title slot in each process reads until it gets a None
         self.procs = []
+        self.stopped = False
+        theirs_all = []
         for i in range(count):
             share = settings.concurrency // count + (i < settings.concurrency % count)
             self.readers += title_slots(options, share)
+            theirs, ours = ctx.Pipe(duplex=False)
+            self.answers.append(ours)
+            theirs_all.append(theirs)
             self.procs.append(ctx.Process(target=_worker_main, name=f"authoring-batch-{i}", daemon=True, args=(
-                dataclasses.replace(settings, concurrency=share), options, self.claims, self.tasks, self.events,
-                os.getpid())))
+                dataclasses.replace(settings, concurrency=share), options, WorkerClaims(i, self.events, theirs),
+                self.tasks, self.events, os.getpid())))
         for proc in self.procs:
             proc.start()
+        for pipe in theirs_all:  # each worker holds its own end now
+            pipe.close()
 
     def __enter__(self) -> "Workers":
         return self
@@ -457,18 +472,26 @@ class Workers:
 
     def stop(self) -> None:
         """Stop every worker now (idempotent)."""
-        if self.manager is None:
+        if self.stopped:
             return
+        self.stopped = True
         for proc in self.procs:
             if proc.is_alive():
                 proc.terminate()  # every file is written atomically: a title cut short is redone next run
         for proc in self.procs:
             proc.join(timeout=10)
-        self.manager.shutdown()
-        self.manager = None
         for q in (self.tasks, self.events):
             q.close()
             q.cancel_join_thread()
+        for pipe in self.answers:
+            pipe.close()
+
+    def answer(self, worker: int, question: int, first: str) -> None:
+        """Tell a worker which seed drafts the slug it asked about (its own when it asked first)."""
+        try:
+            self.answers[worker].send((question, first))
+        except OSError:  # that worker is gone; lost() reports it
+            pass
 
     def feed(self, seeds: list[Path]) -> None:
         for item in enumerate(seeds):
@@ -484,7 +507,40 @@ class Workers:
         return None
 
 
-def _worker_main(settings: Settings, options: Options, claims, tasks, events, parent: int) -> None:
+class WorkerClaims:
+    """A worker's side of the batch's slug claims: `await claims(slug, seed)` asks the
+    batch process over the events queue and returns the seed that drafts this slug.
+    The answer comes on the worker's own pipe, read by its event loop, so the titles
+    in flight go on while one waits."""
+
+    def __init__(self, number: int, events, answers):
+        self.number, self.events, self.answers = number, events, answers
+        self.waiting: dict[int, asyncio.Future] = {}  # question number -> its answer
+        self.asked = 0
+        self.loop: asyncio.AbstractEventLoop | None = None
+
+    async def __call__(self, slug: str, seed: str) -> str:
+        loop = asyncio.get_running_loop()
+        if self.loop is not loop:
+            loop.add_reader(self.answers.fileno(), self._answered)
+            self.loop = loop
+        self.asked += 1
+        future = self.waiting[self.asked] = loop.create_future()
+        self.events.put(("claim", (self.number, self.asked, slug, seed), ()))
+        return await future
+
+    def _answered(self) -> None:
+        try:
+            while self.answers.poll():
+                question, first = self.answers.recv()
+                future = self.waiting.pop(question, None)
+                if future is not None and not future.done():
+                    future.set_result(first)
+        except (EOFError, OSError):  # the batch is gone: so is this worker, in a moment
+            self.loop.remove_reader(self.answers.fileno())
+
+
+def _worker_main(settings: Settings, options: Options, claims: WorkerClaims, tasks, events, parent: int) -> None:
     _become_worker(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the batch's to handle
     # the inherited heap (modules, schemas, templates) is never garbage: frozen, the
@@ -548,6 +604,7 @@ class Batch:
         self.live = display.live
         self.out = options.out
         self.rows: list[dict] = []
+        self.claims: dict[str, str] = {}  # slug -> the seed that drafts it in this batch
         self.workers = 1
         self.batch_usage: dict[str, list[int]] = {}   # slug -> [prompt, completion, requests] from the Batch API
         self.notes: list[str] = []
@@ -592,6 +649,10 @@ class Batch:
         live.error_flags += row["error_flags"]
         self.display.title_done(row)
 
+    async def claim(self, slug: str, seed: str) -> str:
+        """The seed that drafts `slug` in this batch: the first to ask (titles drafted here)."""
+        return self.claims.setdefault(slug, seed)
+
     def _cost(self, prompt: int, completion: int) -> float | None:
         s = self.settings
         if s.price_in is None or s.price_out is None:
@@ -616,7 +677,8 @@ class Batch:
         queue = iter(enumerate(self.seeds))
         ticker = asyncio.create_task(self._tick())
         try:
-            await Drafter(self.settings, self.options, {}, self.record, self.usage).run(lambda: next(queue, None))
+            await Drafter(self.settings, self.options, self.claim, self.record, self.usage).run(
+                lambda: next(queue, None))
         except FatalModelError as exc:
             self.stopped = str(exc)
         finally:
@@ -645,6 +707,9 @@ class Batch:
                     self.usage(*usage)
                 if kind == "row":
                     self.record(value)
+                elif kind == "claim":
+                    worker, question, slug, seed = value
+                    workers.answer(worker, question, self.claims.setdefault(slug, seed))
                 elif kind == "exit":
                     exited.add(value)
                 elif kind == "fatal":

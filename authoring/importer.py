@@ -17,24 +17,24 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import difflib
 import io
 import json
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, get_args, get_origin
+from typing import Any, Iterator
 
 import yaml
 from pydantic import BaseModel
 
-from .facts import Facts, FactsError, core_type, parse_facts
+from .cells import (CellError, absent, field_kind, parse_date, parse_float, parse_int,
+                    parse_list, parse_text, rating_field)
+from .facts import MAX_FILE_BYTES, Facts, FactsError, core_type, parse_facts
 from .files import write_atomic
 
 FORMATS = ("csv", "json")
-ABSENT = frozenset({"", "null", "n/a", "na", "nan"})
 DROP = "-"
-RATING_FIELDS = ("mpaa_rating", "content_rating", "certification", "age_rating", "rating")
 MAX_INPUT_BYTES = 512 * 1024 * 1024
 
 # normalised column name -> facts field path
@@ -60,180 +60,6 @@ class ImportInputError(Exception):
 
 def normalise(column: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", str(column).strip().lower()).strip("_")
-
-
-# ---------------------------------------------------------------- field kinds
-
-def field_kind(path: str) -> str:
-    """text | int | float | date | list (of text) for a facts field path; ValueError otherwise."""
-    model: type[BaseModel] = Facts
-    parts = path.split(".")
-    leaf: Any = None
-    for i, part in enumerate(parts):
-        here = ".".join(parts[: i + 1])
-        fields = model.model_fields
-        if part not in fields:
-            close = difflib.get_close_matches(part, list(fields), n=1, cutoff=0.6)
-            hint = f" (did you mean {'.'.join(parts[:i] + [close[0]])!r}?)" if close else \
-                f"; known: {', '.join(fields)}"
-            raise ValueError(f"unknown facts field {here!r}{hint}")
-        annotation = core_type(fields[part].annotation)
-        if i < len(parts) - 1:
-            if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
-                raise ValueError(f"{here!r} has no sub-fields")
-            model = annotation
-        else:
-            leaf = annotation
-    if isinstance(leaf, type) and issubclass(leaf, BaseModel):
-        sub = ", ".join(f"{path}.{name}" for name in leaf.model_fields)
-        raise ValueError(f"{path!r} is a group of fields; map a column to one of them ({sub})")
-    if get_origin(leaf) is list:
-        item = core_type(get_args(leaf)[0])
-        if item is str:
-            return "list"
-        raise ValueError(f"{path!r} is a list of entries; only text, number, date and list-of-text fields "
-                         "can take a column")
-    if leaf is bool:
-        return "text"
-    kinds = {str: "text", int: "int", float: "float", dt.date: "date"}
-    if leaf in kinds:
-        return kinds[leaf]
-    raise ValueError(f"{path!r} cannot take a column")
-
-
-def rating_field() -> str | None:
-    """The facts field for an MPAA-style rating, when the format has one."""
-    for name in RATING_FIELDS:
-        if name in Facts.model_fields:
-            try:
-                if field_kind(name) == "text":
-                    return name
-            except ValueError:
-                pass
-    return None
-
-
-# ---------------------------------------------------------------- values
-
-_INT = re.compile(r"[+-]?\d+(?:\.0+)?")
-_FLOAT = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
-_MONTHS = {m.lower(): i for i, m in enumerate(
-    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], start=1)}
-_MONTHS |= {name.lower(): i for i, name in enumerate(
-    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-     "November", "December"], start=1)}
-_MONTHS["sept"] = 9
-_MONTH = r"([A-Za-z]{3,9})\.?"
-_DATE_FORMATS = [  # (pattern, order of (day, month, year) groups)
-    (re.compile(rf"{_MONTH}\s+(\d{{1,2}}),?\s+(\d{{4}})"), ("m", "d", "y")),      # Jun 12 1998, June 12, 1998
-    (re.compile(rf"(\d{{1,2}})\s+{_MONTH},?\s+(\d{{4}})"), ("d", "m", "y")),      # 12 Jun 1998
-    (re.compile(rf"(\d{{1,2}})-{_MONTH}-(\d{{4}}|\d{{2}})"), ("d", "m", "y")),    # 12-Jun-1998, 12-Jun-98
-    (re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})"), ("y", "mn", "d")),              # 1998/06/12
-]
-
-
-class CellError(ValueError):
-    pass
-
-
-def _absent(value) -> bool:
-    return value is None or (isinstance(value, str) and value.strip().lower() in ABSENT)
-
-
-def parse_int(value) -> int:
-    if isinstance(value, bool):
-        raise CellError(f"{value!r} is not a number")
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        if value.is_integer():
-            return int(value)
-        raise CellError(f"{value!r} is not a whole number")
-    text = str(value).strip()
-    if _INT.fullmatch(text):
-        return int(text.split(".")[0])
-    if _FLOAT.fullmatch(text):
-        raise CellError(f"{text!r} is not a whole number")
-    raise CellError(f"{text!r} is not a plain number; write the whole figure in digits "
-                    "without separators, units or currency signs (e.g. 3600000)")
-
-
-def parse_float(value) -> float | int:
-    """A plain number; a whole one stays an int (a seed reads `score: 90`, as written by hand)."""
-    if isinstance(value, bool):
-        raise CellError(f"{value!r} is not a number")
-    if isinstance(value, (int, float)):
-        return value
-    text = str(value).strip()
-    if re.fullmatch(r"[+-]?\d+", text):
-        return int(text)
-    if _FLOAT.fullmatch(text):
-        return float(text)
-    raise CellError(f"{text!r} is not a plain number; write it in digits (e.g. 7.5)")
-
-
-def parse_date(value, year_hint: int | None = None, today: dt.date | None = None) -> tuple[dt.date, bool]:
-    """A date from the few unambiguous formats; (date, two_digit_year_used)."""
-    if isinstance(value, (bool, int, float)):
-        raise CellError(f"{value!r} is a number, not a date such as 1998-06-12")
-    text = str(value).strip()
-    try:
-        return dt.date.fromisoformat(text[:10] if re.fullmatch(r"\d{4}-\d{2}-\d{2}([T ][\d:.+\-Z]*)?", text)
-                                     else text), False
-    except ValueError:
-        pass
-    for pattern, order in _DATE_FORMATS:
-        match = pattern.fullmatch(text)
-        if not match:
-            continue
-        parts = dict(zip(order, match.groups()))
-        if "m" in parts:
-            month = _MONTHS.get(parts["m"].lower())
-            if month is None:
-                raise CellError(f"{text!r}: {parts['m']!r} is not a month name")
-        else:
-            month = int(parts["mn"])
-        day, raw_year = int(parts["d"]), parts["y"]
-        short = len(raw_year) == 2
-        year = int(raw_year) if not short else _century(int(raw_year), year_hint, today or dt.date.today())
-        try:
-            return dt.date(year, month, day), short
-        except ValueError as exc:
-            raise CellError(f"{text!r} is not a valid date ({exc})") from None
-    raise CellError(f"{text!r} is not a date in a known format (1998-06-12, Jun 12 1998, 12-Jun-98, 12 June 1998)")
-
-
-def _century(yy: int, year_hint: int | None, today: dt.date) -> int:
-    if year_hint is not None:
-        for candidate in (1900 + yy, 2000 + yy, 1800 + yy):
-            if candidate == year_hint:
-                return candidate
-    return 2000 + yy if 2000 + yy <= today.year + 2 else 1900 + yy
-
-
-_LIST_SPLIT = re.compile(r"\s*[,;|]\s*")
-
-
-def parse_list(value) -> list[str]:
-    if isinstance(value, list):
-        items = []
-        for item in value:
-            if isinstance(item, (dict, list)):
-                raise CellError("a list item is not text")
-            if not _absent(item):
-                items.append(str(item).strip())
-        return items
-    if isinstance(value, dict):
-        raise CellError("a mapping, not text")
-    return [part for part in _LIST_SPLIT.split(str(value).strip()) if part]
-
-
-def parse_text(value) -> str:
-    if isinstance(value, (dict, list)):
-        raise CellError("a mapping or list, not text")
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
 
 
 # ---------------------------------------------------------------- reading
@@ -268,15 +94,29 @@ def _read_text(path: Path) -> str:
                                "save the file as UTF-8") from None
 
 
-def read_records(path: Path, fmt: str) -> tuple[list[str], Iterator[Record]]:
-    """The dataset's columns and its records; ImportInputError when it cannot be read."""
+@contextmanager
+def _any_cell_size() -> Iterator[None]:
+    """Let the csv module read a cell of any size (its default stops the whole file
+    at the first cell over 128 KB): the file is already bounded by MAX_INPUT_BYTES,
+    and a cell too big for a seed rejects its row only, naming the column."""
+    previous = csv.field_size_limit(MAX_INPUT_BYTES)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
+
+
+def read_records(path: Path, fmt: str) -> tuple[list[str], Iterator[Record], list[str]]:
+    """The dataset's columns, its records and notes on how it was read; ImportInputError
+    when it cannot be read. A column name used twice reads the first column (or key)."""
     text = _read_text(path)
     if fmt == "csv":
         first = text.split("\n", 1)[0]
         delimiter = max(",;\t|", key=lambda d: (first.count(d), d == ","))  # the header shows the separator
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         try:
-            header = next(reader)
+            with _any_cell_size():
+                header = next(reader)
         except StopIteration:
             raise ImportInputError(f"{path}: empty file; a CSV dataset needs a header row and data rows") from None
         except csv.Error as exc:
@@ -284,28 +124,43 @@ def read_records(path: Path, fmt: str) -> tuple[list[str], Iterator[Record]]:
         header = [h.strip() for h in header]
         if not any(header):
             raise ImportInputError(f"{path}: the first row (the header) names no columns")
+        firsts = {name: i for i, name in reversed(list(enumerate(header)))}  # a name -> its first column
 
         def rows() -> Iterator[Record]:
             number = 0
             line = reader.line_num + 1
-            try:
-                for cells in reader:
-                    if not any(c.strip() for c in cells):
+            with _any_cell_size():
+                try:
+                    for cells in reader:
+                        if not any(c.strip() for c in cells):
+                            line = reader.line_num + 1
+                            continue
+                        number += 1
+                        extra = len(cells) - len(header)
+                        problem = (f"{extra} more cell{'s' if extra > 1 else ''} than the header has columns "
+                                   "(an unquoted separator?)") if extra > 0 else None
+                        values = {name: cells[i] for name, i in firsts.items() if i < len(cells)}
+                        yield Record(number, f"row {number} (line {line})", values, problem)
                         line = reader.line_num + 1
-                        continue
-                    number += 1
-                    extra = len(cells) - len(header)
-                    problem = (f"{extra} more cell{'s' if extra > 1 else ''} than the header has columns "
-                               "(an unquoted separator?)") if extra > 0 else None
-                    yield Record(number, f"row {number} (line {line})", dict(zip(header, cells)), problem)
-                    line = reader.line_num + 1
-            except csv.Error as exc:
-                raise ImportInputError(f"{path}: line {reader.line_num}: not a readable CSV row: {exc}") from None
-        return header, rows()
+                except csv.Error as exc:
+                    raise ImportInputError(f"{path}: line {reader.line_num}: not a readable CSV row: {exc}") from None
+        return header, rows(), []
+    repeated: dict[str, None] = {}
+
+    def first_wins(pairs: list[tuple[str, Any]]) -> dict:
+        record: dict = {}
+        for key, value in pairs:
+            if key in record:
+                repeated[key] = None
+            else:
+                record[key] = value
+        return record
+
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=first_wins)
     except ValueError as exc:
         raise ImportInputError(f"{path}: not valid JSON: {exc}") from None
+    notes = [f"key {key!r} appears twice in a record; the first value is read" for key in repeated]
     if isinstance(data, dict):
         lists = [v for v in data.values() if isinstance(v, list)]
         if len(lists) == 1:  # {"movies": [...]}: the one list of records
@@ -323,7 +178,7 @@ def read_records(path: Path, fmt: str) -> tuple[list[str], Iterator[Record]]:
                 yield Record(i, f"row {i}", item)
             else:
                 yield Record(i, f"row {i}", {}, f"not a record (a JSON object) but {_kind(item)}")
-    return list(columns), records()
+    return list(columns), records(), notes
 
 
 def _kind(value) -> str:
@@ -343,12 +198,24 @@ def build_mapping(columns: list[str], overrides: list[str]) -> Mapping:
     """The column -> field mapping for this dataset; ImportInputError for a bad --map."""
     by_norm: dict[str, str] = {}
     notes: list[str] = []
-    for column in columns:
+    unnamed = 0
+    for number, column in enumerate(columns, start=1):
         norm = normalise(column)
+        if not norm:
+            unnamed += 1
+            continue
         if norm in by_norm:
-            notes.append(f"columns {by_norm[norm]!r} and {column!r} have the same name; only {by_norm[norm]!r} is read")
+            first = columns.index(by_norm[norm]) + 1
+            same = "are both named" if column == by_norm[norm] else "have the same name,"
+            notes.append(f"columns {first} and {number} {same} {by_norm[norm]!r}"
+                         + (f" and {column!r}" if column != by_norm[norm] else "")
+                         + f": the first (column {first}) is read, column {number} is left out; "
+                         "rename one to import both")
             continue
         by_norm[norm] = column
+    if unnamed:
+        notes.append(f"{unnamed} column{'s' if unnamed > 1 else ''} with no name in the header "
+                     f"{'were' if unnamed > 1 else 'was'} left out")
     chosen: dict[str, str] = {}
     rating = rating_field()
     for norm, column in by_norm.items():
@@ -431,7 +298,7 @@ def row_to_facts(record: Record, mapping: Mapping, today: dt.date | None = None)
     data: dict = {}
     year_hint = None
     year_column = next((c for c, (t, _) in mapping.fields.items() if t == "year"), None)
-    if year_column is not None and not _absent(record.values.get(year_column)):
+    if year_column is not None and not absent(record.values.get(year_column)):
         try:
             year_hint = parse_int(record.values[year_column])
         except CellError:
@@ -439,7 +306,7 @@ def row_to_facts(record: Record, mapping: Mapping, today: dt.date | None = None)
     short_year = False
     for column, (target, kind) in mapping.fields.items():
         value = record.values.get(column)
-        if _absent(value) or (isinstance(value, list) and not value):
+        if absent(value) or (isinstance(value, list) and not value):
             continue
         try:
             if kind == "int":
@@ -537,9 +404,9 @@ def import_dataset(path: Path, fmt: str | None, out: Path, overrides: list[str] 
                    today: dt.date | None = None) -> ImportReport:
     """Write one seed per valid row under `out`; ImportInputError when nothing can be read."""
     fmt = detect_format(path, fmt)
-    columns, records = read_records(path, fmt)
+    columns, records, read_notes = read_records(path, fmt)
     mapping = build_mapping(columns, list(overrides))
-    report = ImportReport(str(path), out, notes=list(mapping.notes))
+    report = ImportReport(str(path), out, notes=read_notes + mapping.notes)
     root = out.resolve()
     slugs: dict[str, str] = {}
     short_years = 0
@@ -547,7 +414,7 @@ def import_dataset(path: Path, fmt: str | None, out: Path, overrides: list[str] 
         report.rows += 1
         title = None
         raw_title = next((record.values.get(c) for c, (t, _) in mapping.fields.items() if t == "title"), None)
-        if not _absent(raw_title) and not isinstance(raw_title, (dict, list)):
+        if not absent(raw_title) and not isinstance(raw_title, (dict, list)):
             title = str(raw_title).strip()
         try:
             data, short = row_to_facts(record, mapping, today)
@@ -556,6 +423,13 @@ def import_dataset(path: Path, fmt: str | None, out: Path, overrides: list[str] 
             continue
         text = seed_text(data, path.name, record.label)
         origin = {target: column for column, (target, _) in mapping.fields.items()}
+        size = len(text.encode("utf-8"))
+        if size > MAX_FILE_BYTES:
+            column = max(mapping.fields, key=lambda c: len(str(record.values.get(c) or "")))
+            report.rejected.append(Rejected(record.label, title, f"the row makes a seed of {size:,} bytes (at most "
+                                            f"{MAX_FILE_BYTES:,}); its largest cell is column {column} "
+                                            f"({len(str(record.values.get(column))):,} characters)"))
+            continue
         if "year" not in origin and "release_date" in origin:
             origin["year"] = origin["release_date"]
         try:
