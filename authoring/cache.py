@@ -6,12 +6,19 @@ title's slug), appended to as replies come in: a batch drafting thousands of
 titles creates one file a title rather than one a reply (creating a file costs
 more CPU than the JSON in it). A title is drafted by one process at a time
 (its draft lock), so appends never interleave; a line cut short by a crash is
-skipped when read, and its request is asked again."""
+skipped when read, and its request is asked again.
+
+Reading is last-wins, which is how a reply is withdrawn: a chain that ends
+without a usable answer appends a tombstone (value null) for each request it
+asked, so "run again to retry" asks the model again instead of replaying the
+replies that failed."""
 from __future__ import annotations
 
 import hashlib
 import json
 from pathlib import Path
+
+from .files import UnreadableFile, read_bytes
 
 
 class Cache:
@@ -28,15 +35,15 @@ class Cache:
         if group not in self._loaded:
             entries: dict[str, dict] = {}
             try:
-                lines = (self.root / f"{group}.jsonl").read_text(encoding="utf-8").splitlines()
-            except (OSError, UnicodeDecodeError):
-                lines = []
-            for line in lines:
+                data = read_bytes(self.root / f"{group}.jsonl", "", missing_ok=True) or b""
+            except UnreadableFile:
+                data = b""  # a cache that cannot be read is empty: every request is asked
+            for line in data.splitlines():
                 try:
-                    record = json.loads(line)
+                    record = json.loads(line.decode("utf-8"))
                     entries[record["key"]] = record["value"]
-                except (ValueError, TypeError, KeyError):
-                    continue  # cut short or damaged: a miss
+                except (ValueError, TypeError, KeyError, RecursionError):
+                    continue  # cut short or damaged (a bad byte included): a miss
             if len(self._loaded) >= 64:  # one Cache may serve a whole batch (the Batch API pass)
                 del self._loaded[next(iter(self._loaded))]
             self._loaded[group] = entries
@@ -46,9 +53,15 @@ class Cache:
         if self.root is None or not self.read:
             return None
         value = self._entries(group).get(key)
-        return value if isinstance(value, dict) else None
+        # a reply is a dict holding its text; anything else (a tombstone, a damaged line) is a miss
+        return value if isinstance(value, dict) and isinstance(value.get("text"), str) else None
 
-    def put(self, key: str, value: dict, group: str) -> None:
+    def forget(self, keys, group: str) -> None:
+        """Withdraw replies that led to no usable answer: they are never served again."""
+        for key in dict.fromkeys(keys):
+            self.put(key, None, group)
+
+    def put(self, key: str, value: dict | None, group: str) -> None:
         if self.root is None:
             return
         line = json.dumps({"key": key, "value": value}, ensure_ascii=False) + "\n"

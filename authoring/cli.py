@@ -17,28 +17,55 @@ app.add_typer(facts_app, name="facts")
 
 def _err(message: str, code: int = 2) -> typer.Exit:
     from rich.console import Console
-    Console(stderr=True, highlight=False).print(f"[bold red]error:[/] {message}", markup=True, soft_wrap=True)
+    from rich.markup import escape
+    Console(stderr=True, highlight=False).print(f"[bold red]error:[/] {escape(message)}", markup=True, soft_wrap=True)
     return typer.Exit(code)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is so that it unwinds as Ctrl-C does: locks
+    released, a folder made only for the lock removed, the embedded server stopped."""
+
+
+def _on_sigterm(signum, frame):
+    raise Terminated()
 
 
 @contextmanager
 def _user_errors(*also: type[Exception]) -> Iterator[None]:
     """What a command may meet that is the user's to fix: a message and an exit, never a traceback."""
+    import signal
+    import threading
     from .draft import DraftError
+    from .files import UnreadableFile
     from .llm import FatalModelError
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if main else None
     try:
         yield
-    except (DraftError, FatalModelError, *also) as exc:
+    except (DraftError, FatalModelError, UnreadableFile, *also) as exc:
         raise _err(str(exc), 1) from None
     except OSError as exc:
         raise _err(_os_message(exc), 1) from None
+    except Terminated:
+        raise _err("terminated (SIGTERM); nothing was written", 143) from None
     except KeyboardInterrupt:
         raise _err("interrupted; nothing was written", 130) from None
+    finally:
+        if main:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def _os_message(exc: OSError) -> str:
     where = f" {exc.filename}" if exc.filename else ""
     return f"cannot write{where}: {exc.strerror or exc}; check the folder exists and is writable (--out)"
+
+
+def _check_out(out: Path) -> None:
+    """--out naming a file is a bad option (exit 2); a folder that cannot be made is a
+    write failure, reported when it happens (exit 1)."""
+    if out.exists() and not out.is_dir():
+        raise _err(f"--out {out} is a file, not a folder; name a folder for the drafts")
 
 
 def _load(path: Path):
@@ -123,6 +150,7 @@ def draft(
     from rich.console import Console
     from .draft import make_draft
 
+    _check_out(out)
     loaded = _load(facts)
     console = Console(stderr=True, highlight=False)
     for w in loaded.warnings:
@@ -174,6 +202,8 @@ def review(
     waive: Annotated[Optional[str], typer.Option("--waive", help="Waive the flag with this id (it stays waived).")] = None,
     note: Annotated[str, typer.Option("--note", help="Why (kept in review.json).")] = "",
     all_: Annotated[bool, typer.Option("--all", help="List decided flags too.")] = False,
+    facts: Annotated[Optional[Path], typer.Option("--facts", help="Check against this seed instead of the "
+                                                  "draft's own.")] = None,
 ) -> None:
     """List a draft's open flags (re-checked now), or record a decision on one."""
     from rich.console import Console
@@ -183,13 +213,13 @@ def review(
     if resolve and waive:
         raise _err("give --resolve or --waive, not both")
     with _user_errors(ValueError):
-        _, flags = recheck(draft.resolve())
+        _, flags = recheck(draft.resolve(), facts)
         if resolve or waive:
             if not note.strip():
                 raise _err("say why with --note TEXT (it is kept in review.json)")
             with draft_lock(draft.resolve()):
                 flag = decide(draft.resolve(), flags, resolve or waive, "resolved" if resolve else "waived", note)
-            _, flags = recheck(draft.resolve())
+            _, flags = recheck(draft.resolve(), facts)
             console.print(f"{flag['id']} {'resolved' if resolve else 'waived'}: {flag['rule']} "
                           f"{flag['excerpt']!r} ({flag['section']}, line {flag['line']})")
             return
@@ -212,13 +242,15 @@ def review(
 def status(
     draft: Annotated[Path, typer.Argument(help="The draft folder.")],
     json_out: Annotated[bool, typer.Option("--json", help="Print the status as JSON.")] = False,
+    facts: Annotated[Optional[Path], typer.Option("--facts", help="Compare with this seed instead of the "
+                                                  "draft's own.")] = None,
 ) -> None:
     """Per section: generated / edited / stale, attempts, open flags; the draft's model and cost."""
     from rich.console import Console
     from rich.table import Table
     from .review import draft_status
     with _user_errors(ValueError):
-        info = draft_status(draft.resolve())
+        info = draft_status(draft.resolve(), facts)
     if json_out:
         import json
         print(json.dumps(info, indent=2))
@@ -247,10 +279,12 @@ def _summary(console, result, seconds: float) -> int:
     """Print what was drafted; the exit status: 1 when a section got no usable answer."""
     m = result.manifest
     for sid, s in m["sections"].items():
-        if s["made_by"] == "model":
-            note = "" if s["status"] == "ok" else f"  [red]{s['status']}[/]"
-            console.print(f"  {sid:<18} {s['attempts']} attempt(s)  {s['prompt_tokens'] + s['completion_tokens']:>6} tokens"
-                          f"  {s['seconds']:>6.1f}s{' (cached)' if s['cached'] and not s['calls'] else ''}{note}")
+        if s["made_by"] == "model":  # an older entry kept by a regen may lack some keys
+            note = "" if s.get("status", "ok") == "ok" else f"  [red]{s['status']}[/]"
+            tokens = s.get("prompt_tokens", 0) + s.get("completion_tokens", 0)
+            console.print(f"  {sid:<18} {s.get('attempts', 0)} attempt(s)  {tokens:>6} tokens  "
+                          f"{s.get('seconds', 0):>6.1f}s{' (cached)' if s.get('cached') and not s.get('calls') else ''}"
+                          f"{note}")
         else:
             console.print(f"  {sid:<18} from facts")
     errors = sum(1 for f in result.flags if f["severity"] == "error")

@@ -19,14 +19,36 @@ import typing
 from typing import Annotated, Any, Literal, get_args, get_origin
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 MAX_FILE_BYTES = 1_000_000  # a seed is a few KB; anything near this is not a seed
 MAX_DEPTH = 12  # the format nests four levels deep
 MAX_NODES = 50_000  # bounds alias expansion ("billion laughs")
 
-Text = Annotated[str, Field(min_length=1, max_length=5000)]
-Name = Annotated[str, Field(min_length=1, max_length=200)]
+# What str.splitlines() (and so the page splitter) breaks a line at, and tabs
+_BREAKS = re.compile(r"\s*[\t\n\v\f\r\x1c\x1d\x1e\x85\u2028\u2029]\s*")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def _no_control(value: str) -> str:
+    """NUL and the other control characters are no text an editor can see or mean;
+    a page holding one would read as binary."""
+    bad = _CONTROL.search(value)
+    if bad:
+        raise ValueError(f"contains the control character U+{ord(bad.group()):04X} at character {bad.start() + 1}; "
+                         "remove it")
+    return value
+
+
+def _one_line(value: str) -> str:
+    """Fact text the page shows on one line (a name, a title, a platform): each run of
+    whitespace holding a line break (\\r from a CSV cell, U+2028, ...) or a tab becomes one
+    space, so no fact can start a heading or a list item of its own."""
+    return _no_control(_BREAKS.sub(" ", value))
+
+
+Text = Annotated[str, Field(min_length=1, max_length=5000), AfterValidator(_no_control)]  # may hold paragraphs
+Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_one_line)]
 Year = Annotated[int, Field(strict=True, ge=1870, le=2100)]
 Count = Annotated[int, Field(strict=True, ge=0)]
 Score = Annotated[float, Field(strict=True, allow_inf_nan=False)]
@@ -134,7 +156,7 @@ class Track(Model):
 
 
 class Facts(Model):
-    title: Annotated[str, Field(min_length=1, max_length=1000)]  # long titles exist; the slug is bounded
+    title: Annotated[str, Field(min_length=1, max_length=1000), AfterValidator(_one_line)]  # the slug is bounded
     year: Year
     slug: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,99}$")] | None = None
     original_title: Name | None = None
@@ -161,6 +183,15 @@ class Facts(Model):
     similar: list[Similar] = []
     soundtrack: list[Track] = []
     content_warnings: list[Name] = []
+
+    @field_validator("title")
+    @classmethod
+    def _title_has_a_word(cls, value):
+        # "...", "?" and "🎬🍿" would all be drafted into one folder, "untitled-<year>"
+        if not any(ch.isalnum() for ch in value):
+            raise ValueError(f"the title {value!r} has no letter or digit; write the film's title as it is "
+                             "credited (the page's heading and folder name are made from it)")
+        return value
 
     @field_validator("slug")
     @classmethod

@@ -1,13 +1,18 @@
-"""Writing files so that a crash never leaves one half-written."""
+"""Writing files so that a crash never leaves one half-written, and reading the
+files an editor may have touched so that a damaged one gets a message, not a traceback."""
 from __future__ import annotations
 
 import fcntl
 import itertools
+import json
 import os
+import stat
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
+
+MAX_READ = 64_000_000  # far above any page or manifest; bounds memory for a mistaken file
 
 
 _TMP = itertools.count()
@@ -70,3 +75,74 @@ def locked(folder: Path, wait: float = 10.0) -> Iterator[None]:
             (folder / ".lock").unlink()
             folder.rmdir()
         raise
+
+
+class UnreadableFile(ValueError):
+    """A file the tool reads but an editor (or a crash) may have changed, unusable as it
+    is; the message names the file, says what is wrong and how to fix it."""
+
+
+def read_bytes(path: Path, fix: str, *, missing_ok: bool = False, limit: int = MAX_READ) -> bytes | None:
+    """The raw bytes of a regular file (None when it is missing and missing_ok). A
+    folder, pipe or device is refused without opening it: reading a FIFO would block."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        if missing_ok:
+            return None
+        raise UnreadableFile(f"{path} is missing: {fix}") from None
+    except OSError as exc:
+        raise UnreadableFile(f"{path} cannot be read ({exc.strerror or exc}): {fix}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise UnreadableFile(f"{path} is not a regular file: {fix}")
+    if info.st_size > limit:
+        raise UnreadableFile(f"{path} is {info.st_size:,} bytes, more than the {limit:,} it may have: {fix}")
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        if missing_ok:
+            return None
+        raise UnreadableFile(f"{path} is missing: {fix}") from None
+    except OSError as exc:
+        raise UnreadableFile(f"{path} cannot be read ({exc.strerror or exc}): {fix}") from None
+
+
+def read_text(path: Path, fix: str, *, missing_ok: bool = False) -> str | None:
+    """The file as UTF-8 text. Every file the tool did not write in this run (page.md,
+    manifest.json, review.json, sections.json) is read through here or read_json."""
+    data = read_bytes(path, fix, missing_ok=missing_ok)
+    if data is None:
+        return None
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise UnreadableFile(f"{path} is binary, not text (a NUL byte at offset {nul}): {fix}")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UnreadableFile(f"{path} is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}): "
+                             f"{fix}") from None
+
+
+def read_json(path: Path, fix: str, *, missing_ok: bool = False, shape: Any = None) -> Any:
+    """The file as JSON; with `shape` (a pydantic model), checked against it. The data
+    is returned as read: the model only says what the commands rely on."""
+    text = read_text(path, fix, missing_ok=missing_ok)
+    if text is None:
+        return None
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError) as exc:  # RecursionError: nested thousands deep
+        where = f" at line {exc.lineno}" if isinstance(exc, json.JSONDecodeError) else ""
+        reason = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc) or "nested too deep"
+        raise UnreadableFile(f"{path} is not valid JSON ({reason}{where}): {fix}") from None
+    if shape is not None:
+        from pydantic import ValidationError
+        try:
+            shape.model_validate(data)
+        except ValidationError as exc:
+            parts = []
+            for e in exc.errors(include_url=False)[:3]:
+                loc = ".".join(str(p) for p in e["loc"]) or "the top level"
+                parts.append(f"{loc}: {e['msg']}")
+            raise UnreadableFile(f"{path} does not have the expected shape ({'; '.join(parts)}): {fix}") from None
+    return data

@@ -3,6 +3,7 @@ check, re-ask with the failures), all chains at once under one concurrency limit
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from dataclasses import dataclass, field
 from typing import Callable
@@ -59,7 +60,7 @@ def max_tokens(section: Section, settings: Settings) -> int:
 def request_key(settings: Settings, mode: str, section: Section, messages: list[dict], schema: dict) -> str:
     """The cache key of one request (the Batch API pass files its replies under it too)."""
     return Cache.key(model=settings.model, backend=f"{mode}@{settings.endpoint}", messages=messages, schema=schema,
-                     temperature=settings.temperature, max_tokens=max_tokens(section, settings))
+                     **settings.sampling(max_tokens(section, settings)))  # the sampling arguments as sent
 
 
 class Generator:
@@ -73,9 +74,12 @@ class Generator:
         results = await asyncio.gather(*(self.chain(s) for s in sections))
         return {r.section.id: r for r in results}
 
-    async def _ask(self, section: Section, messages: list[dict], schema: dict, result: Result) -> Reply:
+    async def _ask(self, section: Section, messages: list[dict], schema: dict, result: Result,
+                   asked: list[str] | None = None) -> Reply:
         key = request_key(self.settings, self.client.mode, section, messages, schema)
         group = self.facts.slug_or_default
+        if asked is not None:
+            asked.append(key)
         hit = self.cache.get(key, group)
         if hit is not None:
             result.cached += 1
@@ -110,13 +114,16 @@ class Generator:
         messages = prompting.messages(section, facts)
         schema = section.schema(facts, self.client.mode)
         best: tuple | None = None
+        asked: list[str] = []  # the cache keys of this chain's requests
+        fault = False
         self.progress(section.id, "started")
         while result.attempts < s.attempts and result.usage.tokens < s.section_tokens:
             result.attempts += 1
-            reply = await self._ask(section, messages, schema, result)
+            reply = await self._ask(section, messages, schema, result, asked)
             result.usage.add(reply.usage)
             if reply.fault:
                 result.problems.append(f"attempt {result.attempts}: {reply.problem}")
+                fault = True
                 break
             problem, flags, to_reask = reply.problem, [], []
             if problem is None:
@@ -140,8 +147,14 @@ class Generator:
                                    {"role": "user", "content": _feedback(problem, to_reask)}]
         if best is not None:
             _, result.body, result.output, result.flags = best
-        elif result.usage.tokens >= s.section_tokens:
-            result.problems.append(f"token budget of {s.section_tokens} spent")
+        else:
+            if result.usage.tokens >= s.section_tokens:
+                result.problems.append(f"token budget of {s.section_tokens} spent")
+            if not fault:
+                # every attempt was answered and none was usable: withdraw those replies so
+                # that a rerun asks again. A chain cut by a fault (the server, or a request
+                # deferred to the Batch API) keeps them: the rerun goes on where it stopped.
+                self.cache.forget(asked, self.facts.slug_or_default)
         result.seconds = time.perf_counter() - started  # wall time, waiting for a slot included
         return result
 
@@ -153,6 +166,8 @@ def _schema_problem(exc: Exception) -> str:
             where = ".".join(str(p) for p in e["loc"]) or "answer"
             parts.append(f"{where}: {e['msg']}")
         return "the JSON does not match the schema: " + "; ".join(parts)
+    if isinstance(exc, json.JSONDecodeError):
+        return f"the reply is not valid JSON: {exc}"
     return f"the JSON does not fit the facts: {exc}"
 
 

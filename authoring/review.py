@@ -3,39 +3,67 @@ review.json, and the files that show them (flags.json, page.html).
 
 A flag's id is rule + section + excerpt, so a flag the editor fixed is gone
 from the next check by itself, and a waived one is still waived after a
-re-check that finds it again."""
+re-check that finds it again. The same words flagged on several lines get one
+id each (the first keeps the plain id, the next ones add their place among
+them), so that each one can be decided."""
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import json
 from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
 
 from . import html
 from .facts import Facts
-from .files import write_atomic
+from .files import read_json, write_atomic
 
 DECISIONS = ("resolved", "waived")
 
 
-def flag_id(flag: dict) -> str:
+def flag_id(flag: dict, occurrence: int = 0) -> str:
+    """The id of the flag that is the `occurrence`-th (from 0, in page order) with its rule, section and excerpt."""
     key = f"{flag.get('rule')}|{flag.get('section')}|{flag.get('excerpt')}"
+    if occurrence:  # a JSON list: no excerpt can make it equal another flag's key
+        key = json.dumps([flag.get("rule"), flag.get("section"), flag.get("excerpt"), occurrence])
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:8]
 
 
+def flag_ids(flags: list[dict]) -> list[str]:
+    """One id per flag, none shared (flags in page order, as the checks return them)."""
+    seen: dict[tuple, int] = {}
+    ids = []
+    for f in flags:
+        key = (f.get("rule"), f.get("section"), f.get("excerpt"))
+        ids.append(flag_id(f, seen.get(key, 0)))
+        seen[key] = seen.get(key, 0) + 1
+    return ids
+
+
+class Decision(BaseModel):
+    model_config = ConfigDict(extra="allow", strict=True)
+    status: Literal[DECISIONS] | None = None  # type: ignore[valid-type]
+    note: str | None = None
+
+
+class Decisions(BaseModel):
+    """review.json as the commands read it: the editor's decisions by flag id."""
+    model_config = ConfigDict(extra="allow", strict=True)
+    decisions: dict[str, Decision] = {}
+
+
 def load_decisions(folder: Path) -> dict:
-    try:
-        return json.loads((folder / "review.json").read_text(encoding="utf-8")).get("decisions", {})
-    except FileNotFoundError:
-        return {}
-    except (OSError, ValueError, AttributeError) as exc:
-        raise ValueError(f"{folder / 'review.json'} is unreadable ({exc}); fix or remove it") from None
+    """The editor's decisions; a damaged review.json raises UnreadableFile (a ValueError) naming it."""
+    data = read_json(folder / "review.json", "fix it, or move it away (it holds the editor's decisions on flags; "
+                     "`authoring draft FACTS.yaml --force` moves it to history/)", missing_ok=True, shape=Decisions)
+    return {} if data is None else data.get("decisions", {})
 
 
 def annotate(flags: list[dict], decisions: dict) -> list[dict]:
     out = []
-    for f in flags:
-        fid = flag_id(f)
+    for f, fid in zip(flags, flag_ids(flags)):
         decision = decisions.get(fid, {})
         out.append({"id": fid, **f, "status": decision.get("status", "open"), "note": decision.get("note")})
     return out
@@ -51,10 +79,10 @@ def write_flags(folder: Path, facts: Facts, page: str, flags: list[dict]) -> lis
 
 
 def decide(folder: Path, flags: list[dict], fid: str, status: str, note: str) -> dict:
-    """Record the editor's decision on a current flag."""
-    matches = [f for f in flags if f["id"].startswith(fid)] if fid else []
+    """Record the editor's decision on a current flag, named by its id or the start of it."""
+    matches = [f for f in flags if f["id"] == fid] or ([f for f in flags if f["id"].startswith(fid)] if fid else [])
     if len(matches) != 1:
-        known = ", ".join(f["id"] for f in flags) or "none"
+        known = ", ".join(dict.fromkeys(f["id"] for f in flags)) or "none"
         raise ValueError(f"no single flag with id {fid!r} on the page (current ids: {known})")
     flag = matches[0]
     decisions = load_decisions(folder)
@@ -64,14 +92,14 @@ def decide(folder: Path, flags: list[dict], fid: str, status: str, note: str) ->
     return flag
 
 
-def recheck(folder: Path) -> tuple[list, list[dict]]:
-    """Check a draft's page.md as it is now against the draft's facts; refresh
-    flags.json and page.html. Returns (Flag objects, annotated dicts)."""
+def recheck(folder: Path, facts_file: Path | None = None) -> tuple[list, list[dict]]:
+    """Check a draft's page.md as it is now against the draft's facts (or facts_file);
+    refresh flags.json and page.html. Returns (Flag objects, annotated dicts)."""
     from .checks import check_page
     from .draft import draft_lock, load_draft_facts, open_draft
     with draft_lock(folder):
         manifest, page = open_draft(folder)
-        facts = load_draft_facts(folder, manifest).facts
+        facts = load_draft_facts(folder, manifest, facts_file).facts
         flags = check_page(facts, page)
         return flags, write_flags(folder, facts, page, [f.to_dict() for f in flags])
 
@@ -92,14 +120,14 @@ def check_drafts(paths: list[str], as_json: bool) -> int:
     return emit(results, as_json)
 
 
-def draft_status(folder: Path) -> dict:
-    """What `authoring status` shows; reads only."""
+def draft_status(folder: Path, facts_file: Path | None = None) -> dict:
+    """What `authoring status` shows (against the draft's seed, or facts_file); reads only."""
     from .checks import check_page
     from .draft import hand_edits, load_draft_facts, open_draft
     from .editing import stale_sections
     from .sections import SECTIONS
     manifest, page = open_draft(folder)
-    facts = load_draft_facts(folder, manifest).facts
+    facts = load_draft_facts(folder, manifest, facts_file).facts
     flags = annotate([f.to_dict() for f in check_page(facts, page)], load_decisions(folder))
     edited, stale = hand_edits(folder), stale_sections(facts, manifest)
     rows = []

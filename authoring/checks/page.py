@@ -1,19 +1,18 @@
 """A page's Markdown as a title and sections (by `## ` heading) with 1-based
-line numbers; `### ` subsections inside a section."""
+line numbers; `### ` subsections inside a section. Which lines are headings is
+decided by headings.find_headings, the scan the editing commands split pages
+with, so a `## FAQ` inside a code fence is text to both."""
 from __future__ import annotations
 
 import functools
 import re
 from dataclasses import dataclass, field
 
-from ..headings import section_id
+from ..headings import find_headings, title_and_year
 from .text import fold
 
-_HEADING = re.compile(r"^(#{1,6})[ \t]*(.*?)[ \t]*#*[ \t]*$")
-_TITLE_YEAR = re.compile(r"^(.*?)\s*\((\d{4})\)\s*$")
 LIST_MARK = re.compile(r"^\s*(?:[-*+\u2022]|\d{1,3}[.)])\s+")
 _HASHES = re.compile(r"^#+\s*")
-_section_id = functools.lru_cache(maxsize=1024)(section_id)   # pure; headings repeat from page to page
 
 
 @dataclass
@@ -73,6 +72,7 @@ class Page:
     title_line: Line | None
     lines: list[Line]
     sections: list[Section]
+    open_fence: Line | None = None  # a code fence never closed: it runs to the end of the page
 
 
 def parse_page(text: str, film_title: str | None = None) -> Page:
@@ -82,7 +82,8 @@ def parse_page(text: str, film_title: str | None = None) -> Page:
     lines: list[Line] = []
     sections: list[Section] = []
     title = year = title_line = None
-    in_fence = False
+    heads, open_fence = find_headings(raw_lines, film_title)
+    at = {h.index: h for h in heads}
     for i, raw in enumerate(raw_lines, 1):
         raw = raw.rstrip("\r")
         folded = fold(raw)
@@ -90,25 +91,17 @@ def parse_page(text: str, film_title: str | None = None) -> Page:
         current = sections[sec] if sections else None
         sub = len(current.subsections) - 1 if current else -1
         stripped = raw.strip()
-        if stripped.startswith("```"):
-            in_fence = not in_fence
-        m = None if in_fence or not raw.startswith("#") else _HEADING.match(raw)
-        if m and len(m.group(1)) == 1 and title_line is None and not sections:
+        m = at.get(i - 1)
+        if m and m.level == 1 and title_line is None and not sections:
             ln = Line(i, raw, folded, "title", None, -1, -1)
             title_line = ln
-            heading = m.group(2)
-            tm = _TITLE_YEAR.match(heading)
-            title, year = (tm.group(1), int(tm.group(2))) if tm else (heading, None)
-        elif m and len(m.group(1)) == 2:
-            heading = m.group(2)
-            sid = _section_id(heading, title or film_title)
-            if sid is None and film_title and title and film_title != title:
-                sid = _section_id(heading, film_title)
-            ln = Line(i, raw, folded, "heading", sid, len(sections), -1)
-            sections.append(Section(sid, heading, ln))
-        elif m and len(m.group(1)) >= 3 and current is not None:
+            title, year = title_and_year(m.text)
+        elif m and m.level == 2:
+            ln = Line(i, raw, folded, "heading", m.sid, len(sections), -1)
+            sections.append(Section(m.sid, m.text, ln))
+        elif m and m.level >= 3 and current is not None:
             ln = Line(i, raw, folded, "subheading", current.id, sec, sub + 1)
-            current.subsections.append(Subsection(m.group(2), ln))
+            current.subsections.append(Subsection(m.text, ln))
             current.body.append(ln)
         else:
             kind = "text" if stripped else "blank"
@@ -119,4 +112,4 @@ def parse_page(text: str, film_title: str | None = None) -> Page:
                 if sub >= 0:
                     current.subsections[sub].body.append(ln)
         lines.append(ln)
-    return Page(title, year, title_line, lines, sections)
+    return Page(title, year, title_line, lines, sections, None if open_fence is None else lines[open_fence])
