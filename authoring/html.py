@@ -85,5 +85,6 @@ def render(markdown_text: str, title: str, flags: list[dict] | None = None) -> s
                      attributes=ALLOWED_ATTRS | nh3.ALLOWED_ATTRIBUTES,
                      url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
     return (f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
-            f'<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'">'
+            f'<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'; '
+            f'base-uri \'none\'; form-action \'none\'">'
             f"<title>{html.escape(title)}</title><style>{CSS}</style></head>\n<body>\n{safe}\n</body></html>\n")

@@ -36,3 +36,36 @@ def screenshot(page: Path, png: Path, size: str = "1200,2400") -> Path:
     result = _run(f"--window-size={size}", f"--screenshot={png}", page.resolve().as_uri())
     assert result.returncode == 0 and png.exists(), result.stderr[-2000:]
     return png
+
+
+class Beacon:
+    """A local HTTP server that records every request: a page that loads
+    http://127.0.0.1:PORT/... from its content has called home, which the
+    page's Content-Security-Policy must stop."""
+
+    def __init__(self):
+        import http.server
+        import threading
+
+        hits = self.hits = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 (the stdlib's name)
+                hits.append(self.path)
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def __enter__(self) -> "Beacon":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._server.shutdown()
+        self._server.server_close()

@@ -17,7 +17,14 @@ from tests.test_checks_common import (
     assert_excerpts_on_lines, caught, errors, facts_from,
 )
 
-DEV_CASES = sorted(p for p in DEV.iterdir() if (p / "page.md").exists()) if DEV.exists() else []
+# The development cases live in ../shared, beside this clone (CI always has it there).
+# Without them the parametrised sets below would be empty and pytest would skip them
+# quietly, so a missing or emptied corpus stops this module with one clear failure.
+DEV_CASES = sorted(p for p in DEV.iterdir() if (p / "page.md").exists()) if DEV.is_dir() else []
+if len(DEV_CASES) < 2 or not (SHARED / "reference" / "sample-page.txt").is_file():
+    pytest.fail(f"the shared corpus is missing: {DEV} should hold the development cases (at least 2, found "
+                f"{len(DEV_CASES)}) and {SHARED / 'reference'} the sample page; clone the shared repository "
+                f"beside this one as {SHARED}", pytrace=False)
 HARD = {"claim_unsupported", "plot_contradiction"}
 
 

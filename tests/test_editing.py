@@ -189,3 +189,35 @@ def test_a_command_killed_between_manifest_and_page_is_not_mistaken_for_a_hand_e
     assert cli("regen", folder, "faq").exit_code == 0  # not refused: the old FAQ was the tool's own
     assert "An editor's paragraph." in page.read_text()
     assert cli("draft", folder.parent.parent / "seed.yaml", "--out", folder.parent).exit_code == 1  # the edit is real
+
+
+def test_regen_leaves_facts_made_sections_alone_unless_asked(drafted, model_env):
+    """Sections rendered from the facts (cast, box office, ...) are regenerated only when
+    named: an edited cast and a box office whose fact changed stay byte for byte through
+    `regen faq`; `regen box_office` then renders the new figure and keeps the cast edit."""
+    folder, seed = drafted
+    page = folder / "page.md"
+    cast = chunks(page.read_text())["cast"]
+    page.write_text(page.read_text().replace(cast, cast.rstrip("\n") + "\n- An extra from the editor (Someone)\n\n", 1))
+    seed.write_text(seed.read_text().replace("  budget: 3600000\n", "  budget: 4000000\n"))
+    before = chunks(page.read_text())
+    assert "$3.6M" in before["box_office"]
+    model_env.handler = lambda body: json_content({"entries": [
+        {"question": "Who directed it?", "answer": "Mike Figgis directed it."},
+        {"question": "Where is it set?", "answer": "It is set in Las Vegas."},
+        {"question": "Is it based on a book?", "answer": "Yes, a novel by John O'Brien."}]})
+    result = cli("regen", folder, "faq")
+    assert result.exit_code == 0, result.output
+    after = chunks(page.read_text())
+    assert [sid for sid in before if before[sid] != after[sid]] == ["faq"]
+    assert after["cast"] == before["cast"] and after["box_office"] == before["box_office"]
+    rows = {r["id"]: r["state"] for r in json.loads(cli("status", folder, "--json").output)["sections"]}
+    assert rows["cast"] == "edited" and "stale" in rows["box_office"], rows
+    calls = model_env.count("/v1/chat/completions")
+    result = cli("regen", folder, "box_office")
+    assert result.exit_code == 0, result.output
+    assert model_env.count("/v1/chat/completions") == calls  # a facts section needs no model
+    final = chunks(page.read_text())
+    assert "- Budget: $4M" in final["box_office"] and "$3.6M" not in final["box_office"]
+    assert [sid for sid in after if after[sid] != final[sid]] == ["box_office"]
+    assert "An extra from the editor" in final["cast"]

@@ -171,3 +171,25 @@ def test_policy_patterns_most_specific_wins(tmp_path):
     bad.write_text('[policy]\n"numbers.*" = "ignore"\n')
     with pytest.raises(policy.PolicyError, match="must be one of"):
         policy.load(bad)
+
+
+def test_the_reask_names_each_error_and_what_the_facts_hold(fake):
+    """On the wire: the second request carries the first answer and, for each error
+    flag, what was wrong, the words at fault and the facts' value."""
+    first = {"entries": [
+        {"question": "How long is the film?", "answer": "It runs 2h 11min."},
+        {"question": "Who directed it?", "answer": "Nicolas Cage directed it."},
+        {"question": "What did it cost?", "answer": "It cost $36 million to make."}]}
+    fake.push(json_content(first))
+    result = run(fake, [SECTIONS["faq"]])["faq"]
+    assert result.attempts == 2 and result.body
+    assert len(fake.chat_requests) == 2
+    asked, reask = fake.chat_requests[1]["messages"][-2:]
+    assert asked["role"] == "assistant" and "2h 11min" in asked["content"]
+    assert reask["role"] == "user"
+    lines = reask["content"].split("\n")
+    for wrote, held, what in (("2h 11min", "1h 51min", "runtime"), ("Nicolas Cage", "Mike Figgis", "director"),
+                              ("$36 million", "$3.6 million", "budget")):
+        line = next((ln for ln in lines if repr(wrote) in ln), None)
+        assert line is not None, (wrote, reask["content"])
+        assert what in line and f"The facts hold: {held}." in line, line

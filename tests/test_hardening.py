@@ -15,19 +15,32 @@ from tests.conftest import EXAMPLE, ROOT, SECRET
 from tests.fake_openai import FakeOpenAI, json_content
 
 CORPUS = sorted(p for p in (Path(__file__).parent / "bad_seeds").glob("*.yaml") if p.name != "EXPECTED.yaml")
-GENERATED = {
+MINIMAL = b"title: Leaving Las Vegas\nyear: 1995\n"
+GENERATED = {  # README's "13 generated": each goes through `draft` and `facts check` below
     "empty.yaml": b"",
+    "comments-only.yaml": b"# nothing but a comment\n\n",
+    "huge.yaml": b"title: X\nyear: 2000\ntrivia:\n" + b"  - " + b"a" * 2_000_000 + b"\n",  # 2 MB
     "binary.yaml": bytes(range(256)) * 4,
-    "latin1.yaml": "title: Amélie\nyear: 2001\n".encode("latin-1"),
-    "huge.yaml": b"title: X\nyear: 2000\ntrivia:\n" + b"  - " + b"a" * 2_000_000 + b"\n",
+    "latin1.yaml": "title: Am\u00e9lie\nyear: 2001\n".encode("latin-1"),
+    "utf16.yaml": "title: X\nyear: 1995\n".encode("utf-16"),  # with a byte-order mark
+    "utf16be.yaml": "title: X\nyear: 1995\n".encode("utf-16-be"),  # without one
+    "deep-list.yaml": MINIMAL + b"trivia: " + b"[" * 5000 + b"]" * 5000 + b"\n",
+    "deep-map.yaml": MINIMAL + b"plot: " + b"{a: " * 5000 + b"}" * 5000 + b"\n",
+    "many-values.yaml": MINIMAL + b"trivia: [" + b", ".join([b"x"] * 50_010) + b"]\n",
+    "many-aliases.yaml": MINIMAL + b"a: &a [" + b",".join([b"x"] * 100) + b"]\nb: &b [" + b",".join([b"*a"] * 100)
+                         + b"]\ntrivia: [" + b",".join([b"*b"] * 10) + b"]\n",  # 100,000 values from 1 KB
 }
+MISSING, FOLDER = "missing.yaml", "folder.yaml"
 
 
 def bad_seeds(tmp_path_factory):
     folder = tmp_path_factory.mktemp("generated")
     for name, data in GENERATED.items():
         (folder / name).write_bytes(data)
-    return CORPUS + sorted(folder.iterdir())
+    (folder / FOLDER).mkdir()  # a folder where a seed should be
+    generated = sorted(folder.iterdir()) + [folder / MISSING]  # and a file that is not there
+    assert len(generated) == 13
+    return CORPUS + generated
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +58,8 @@ def test_every_bad_seed_exits_2_with_a_message_writes_nothing_and_calls_no_model
         for command in (["draft", str(seed), "--out", str(out)], ["facts", "check", str(seed)]):
             result = CliRunner().invoke(app, command)
             assert result.exit_code == 2, (seed.name, command[0], result.output)
-            assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception, SystemExit)
+            assert "Traceback" not in result.output, (seed.name, command[0], result.output)
+            assert result.exception is None or isinstance(result.exception, SystemExit), (seed.name, result.exception)
             assert str(seed) in result.output, (seed.name, result.output)  # names the file (and the line, where known)
         assert not out.exists(), seed.name
     assert model_env.count("/v1/chat/completions") == 0
@@ -65,6 +79,10 @@ def test_hostile_titles_make_safe_folders_inside_out(title, model_env, tmp_path)
     seed.write_text(f"title: {title!r}\nyear: 1999\ndirectors: [Someone Real]\n".replace("'", '"'))
     out = tmp_path / "out"
     result = CliRunner().invoke(app, ["draft", str(seed), "--out", str(out)])
+    if not any(ch.isalnum() for ch in title):  # no letter or digit: no slug to tell two films apart (issue 12, 4)
+        assert result.exit_code == 2 and "title" in result.output and "no letter or digit" in result.output
+        assert not out.exists()
+        return
     assert result.exit_code == 0, result.output
     written = [p for p in tmp_path.rglob("*") if p.is_file() and p != seed]
     assert written and all(out.resolve() in p.resolve().parents for p in written)
