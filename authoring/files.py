@@ -87,17 +87,10 @@ def read_bytes(path: Path, fix: str, *, missing_ok: bool = False, limit: int = M
     folder, pipe or device is refused without opening it: reading a FIFO would block."""
     try:
         info = os.stat(path)
-    except FileNotFoundError:
-        if missing_ok:
-            return None
-        raise UnreadableFile(f"{path} is missing: {fix}") from None
-    except OSError as exc:
-        raise UnreadableFile(f"{path} cannot be read ({exc.strerror or exc}): {fix}") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise UnreadableFile(f"{path} is not a regular file: {fix}")
-    if info.st_size > limit:
-        raise UnreadableFile(f"{path} is {info.st_size:,} bytes, more than the {limit:,} it may have: {fix}")
-    try:
+        if not stat.S_ISREG(info.st_mode):
+            raise UnreadableFile(f"{path} is not a regular file: {fix}")
+        if info.st_size > limit:
+            raise UnreadableFile(f"{path} is {info.st_size:,} bytes, more than the {limit:,} it may have: {fix}")
         return Path(path).read_bytes()
     except FileNotFoundError:
         if missing_ok:
