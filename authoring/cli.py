@@ -1,6 +1,8 @@
 """The `authoring` command: parse arguments, call the pipeline, report. Thin on purpose."""
 from __future__ import annotations
 
+import errno
+import os
 import sys
 import time
 from contextlib import contextmanager
@@ -31,22 +33,30 @@ def _on_sigterm(signum, frame):
     raise Terminated()
 
 
+OUT_HINT = "check the folder exists and is writable (--out)"
+
+
 @contextmanager
-def _user_errors(*also: type[Exception]) -> Iterator[None]:
-    """What a command may meet that is the user's to fix: a message and an exit, never a traceback."""
+def _user_errors(*also: type[Exception], folder: Path | None = None, hint: str = OUT_HINT) -> Iterator[None]:
+    """What a command may meet that is the user's to fix: a message and an exit, never a traceback.
+
+    `folder` is where the command writes: only a file error there is called a write failure."""
     import signal
     import threading
     from .draft import DraftError
     from .files import UnreadableFile
     from .llm import FatalModelError
+    from .prompting import PromptError
     main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _on_sigterm) if main else None
     try:
         yield
+    except PromptError as exc:  # a missing or broken template: the installation or AUTHORING_PROMPTS, not --out
+        raise _err(str(exc), 2) from None
     except (DraftError, FatalModelError, UnreadableFile, *also) as exc:
         raise _err(str(exc), 1) from None
     except OSError as exc:
-        raise _err(_os_message(exc), 1) from None
+        raise _err(_os_message(exc, folder, hint), 1) from None
     except Terminated:
         raise _err("terminated (SIGTERM); nothing was written", 143) from None
     except KeyboardInterrupt:
@@ -56,9 +66,27 @@ def _user_errors(*also: type[Exception]) -> Iterator[None]:
             signal.signal(signal.SIGTERM, previous)
 
 
-def _os_message(exc: OSError) -> str:
-    where = f" {exc.filename}" if exc.filename else ""
-    return f"cannot write{where}: {exc.strerror or exc}; check the folder exists and is writable (--out)"
+_WRITE_ERRNOS = {errno.ENOSPC, errno.EROFS, errno.EDQUOT, errno.EFBIG}
+
+
+def _os_message(exc: OSError, folder: Path | None = None, hint: str = OUT_HINT) -> str:
+    """The file and what went wrong; blamed on the output folder only when the file is in it
+    (or, with no file named, when the failure can only be a write: a full or read-only disk)."""
+    reason = exc.strerror or str(exc)
+    name = os.fsdecode(exc.filename) if exc.filename is not None else None
+    if folder is not None:
+        ours = exc.errno in _WRITE_ERRNOS if name is None else _inside(Path(name), folder)
+        if ours:
+            return f"cannot write{f' {name}' if name else ''}: {reason}; {hint}"
+    return f"{name}: {reason}" if name else reason
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path, folder = path.resolve(), folder.resolve()
+    except (OSError, RuntimeError):
+        return False
+    return path == folder or folder in path.parents
 
 
 def _check_out(out: Path) -> None:
@@ -164,7 +192,7 @@ def draft(
         if message != "started":
             console.print(f"  {sid:<18} {message}", soft_wrap=True)
 
-    with _user_errors():
+    with _user_errors(folder=out):
         result = make_draft(loaded.facts, str(facts), out, settings, use_cache=not no_cache, force=force,
                             progress=progress)
     raise typer.Exit(_summary(console, result, time.perf_counter() - started))
@@ -188,7 +216,7 @@ def regen(
     console = Console(stderr=True, highlight=False)
     settings = _settings(config, base_url=base_url, model=model, mode=mode)
     started = time.perf_counter()
-    with _user_errors():
+    with _user_errors(folder=draft, hint="check the draft folder is writable"):
         result, done = regenerate(draft, list(sections or []), settings, stale=stale, force=force, facts_file=facts,
                                   progress=lambda sid, msg: msg != "started" and console.print(f"  {sid:<18} {msg}"))
     console.print(f"regenerated {', '.join(done) or 'nothing'}")
@@ -212,7 +240,7 @@ def review(
     console = Console(highlight=False)
     if resolve and waive:
         raise _err("give --resolve or --waive, not both")
-    with _user_errors(ValueError):
+    with _user_errors(ValueError, folder=draft, hint="check the draft folder is writable"):
         _, flags = recheck(draft.resolve(), facts)
         if resolve or waive:
             if not note.strip():

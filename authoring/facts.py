@@ -288,7 +288,8 @@ class FactsError(Exception):
                  f"{'s' if len(self.problems) != 1 else ''}):"]
         lines += [f"  {self.file}:{p.line or '?'}: {p.path or '(top level)'}: {p.message}"
                   for p in self.problems]
-        lines.append("  Fix the seed (format: shared/spec/facts.md, schema: schemas/facts.schema.json) and run again.")
+        lines.append("  Fix the seed (format: shared/spec/facts.md, schema: `authoring facts schema` or "
+                     "authoring/schemas/facts.schema.json) and run again.")
         return "\n".join(lines)
 
 

@@ -1,5 +1,5 @@
 """`authoring check --judge`: the sentences the rules could not settle, tested
-against all the facts by the configured model (prompts/judge.md.j2), one call
+against all the facts by the configured model (authoring/prompts/judge.md.j2), one call
 per section. It is how an invented relative or a changed event is caught; a
 small model makes a poor judge, so it is off by default and its cost is shown."""
 from __future__ import annotations
@@ -124,7 +124,7 @@ def main(facts_path: str, pages: list[str], as_json: bool, settings: Settings) -
                 flags.extend(judged.flags)
                 usage.add(judged.usage)
                 notes += [f"{shown}: {p}" for p in judged.problems]
-    except (DraftError, FatalModelError) as exc:
+    except (DraftError, FatalModelError, prompting.PromptError) as exc:
         print(f"authoring check --judge: {exc}", file=sys.stderr)
         return 2
     for note in notes:

@@ -1,15 +1,22 @@
-"""schemas/*.schema.json, exported from the pydantic models.
+"""authoring/schemas/*.schema.json, exported from the pydantic models and shipped in the package.
 
 Regenerate with `python -m authoring.schemas`; a test fails when they are stale."""
 from __future__ import annotations
 
 import json
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from .facts import export_schema
 from .sections import SECTIONS
 
-SCHEMAS_DIR = Path(__file__).resolve().parent.parent / "schemas"
+SCHEMAS_DIR = Path(__file__).resolve().parent / "schemas"  # where `python -m authoring.schemas` writes
+
+
+def shipped() -> Traversable:
+    """The exported schemas as installed with the package."""
+    return resources.files(__package__).joinpath("schemas")
 
 
 def all_schemas() -> dict[str, str]:

@@ -175,3 +175,54 @@ def test_unwritable_out_is_a_clear_error(model_env, tmp_path):
     blocker.write_text("not a folder")
     result = draft(tmp_path, "--out", str(blocker / "out"))
     assert result.exit_code == 1 and "cannot write" in result.output and "Traceback" not in result.output
+
+
+def _not_an_output_problem(output: str) -> None:
+    assert "cannot write" not in output and "--out" not in output and "Traceback" not in output, output
+
+
+def test_missing_template_names_the_template_and_where_it_was_looked_for(model_env, tmp_path, monkeypatch):
+    from authoring import prompting
+    empty = tmp_path / "no-prompts"
+    empty.mkdir()
+    monkeypatch.setattr(prompting, "package_prompts", lambda: empty)  # an install that lost its templates
+    prompting._env.cache_clear()
+    monkeypatch.delenv("AUTHORING_PROMPTS", raising=False)
+    result = draft(tmp_path)
+    prompting._env.cache_clear()
+    output = " ".join(result.output.split())
+    assert result.exit_code == 2, output
+    assert "prompt template 'badly_explained.md.j2' not found" in output and str(empty) in output
+    _not_an_output_problem(output)
+    assert not (tmp_path / "out" / SLUG / "page.md").exists()
+
+
+def test_broken_or_missing_override_template_is_a_clear_error(model_env, tmp_path, monkeypatch):
+    editor = tmp_path / "my-prompts"
+    editor.mkdir()
+    (editor / "faq.md.j2").write_text('{% extends "_base.md.j2" %}\n{% block task %}{% if %}{% endblock %}\n')
+    monkeypatch.setenv("AUTHORING_PROMPTS", str(editor))
+    result = draft(tmp_path)
+    output = " ".join(result.output.split())
+    assert result.exit_code == 2 and str(editor / "faq.md.j2") in output and "line 2" in output, output
+    _not_an_output_problem(output)
+    (editor / "faq.md.j2").write_text('{% extends "_missing_base.md.j2" %}\n')
+    output = " ".join(draft(tmp_path).output.split())
+    assert "prompt template '_missing_base.md.j2' not found in " + str(editor) in output, output
+    _not_an_output_problem(output)
+    monkeypatch.setenv("AUTHORING_PROMPTS", str(tmp_path / "typo"))
+    result = draft(tmp_path)
+    output = " ".join(result.output.split())
+    assert result.exit_code == 2 and f"AUTHORING_PROMPTS={tmp_path / 'typo'}: no such folder" in output, output
+    _not_an_output_problem(output)
+
+
+def test_an_os_error_outside_the_output_folder_is_not_called_a_write_failure(tmp_path):
+    from authoring.cli import _os_message
+    out = tmp_path / "out"
+    elsewhere = PermissionError(13, "Permission denied", "/etc/authoring/some-input")
+    assert _os_message(elsewhere, out) == "/etc/authoring/some-input: Permission denied"
+    inside = PermissionError(13, "Permission denied", str(out / "film" / "page.md"))
+    assert _os_message(inside, out).startswith(f"cannot write {out / 'film' / 'page.md'}: Permission denied;")
+    assert "(--out)" in _os_message(OSError(28, "No space left on device"), out)
+    assert _os_message(OSError(5, "Input/output error"), out) == "Input/output error"

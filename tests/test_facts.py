@@ -22,7 +22,7 @@ BAD = Path(__file__).resolve().parent / "bad_seeds"
 EXPECTED = yaml.safe_load((BAD / "EXPECTED.yaml").read_text(encoding="utf-8"))
 CORPUS = sorted(p for p in BAD.glob("*.yaml") if p.name != "EXPECTED.yaml")
 EXAMPLE = ROOT / "examples" / "leaving-las-vegas.yaml"
-SCHEMA_FILE = ROOT / "schemas" / "facts.schema.json"
+SCHEMA_FILE = ROOT / "authoring" / "schemas" / "facts.schema.json"
 MINIMAL = "title: Leaving Las Vegas\nyear: 1995\n"
 
 
@@ -243,7 +243,7 @@ REGENERATE = "python -m authoring.schemas (writes every schema)"
 
 def test_committed_schema_is_current():
     committed = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
-    assert committed == export_schema(), f"schemas/facts.schema.json is stale; regenerate it: {REGENERATE}"
+    assert committed == export_schema(), f"authoring/schemas/facts.schema.json is stale; regenerate it: {REGENERATE}"
     assert SCHEMA_FILE.read_text(encoding="utf-8") == \
         json.dumps(export_schema(), indent=2, ensure_ascii=False) + "\n", f"regenerate it: {REGENERATE}"
 

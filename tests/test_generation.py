@@ -1,6 +1,5 @@
 """Generation that fixes itself: retries on faults, re-asks, budgets, cache, concurrency, policies."""
 import asyncio
-import shutil
 import time
 
 import pytest
@@ -124,9 +123,10 @@ def test_cache_hits_and_invalidation(fake, tmp_path, monkeypatch):
     run(fake, MODEL, cache)
     assert fake.count("/v1/chat/completions") == first  # unchanged inputs: no call
     # a changed prompt template invalidates exactly the section that uses it
+    # (an editor's folder holding only faq.md.j2: it takes precedence, _base.md.j2 comes from the package)
     prompts = tmp_path / "prompts"
-    shutil.copytree(ROOT / "prompts", prompts)
-    template = (prompts / "faq.md.j2").read_text()
+    prompts.mkdir()
+    template = (ROOT / "authoring" / "prompts" / "faq.md.j2").read_text()
     assert "Write 3 to 6" in template
     (prompts / "faq.md.j2").write_text(template.replace("Write 3 to 6", "Write 4 to 6"))
     monkeypatch.setenv("AUTHORING_PROMPTS", str(prompts))
