@@ -38,13 +38,11 @@ from openai.types.chat import ChatCompletion
 from pydantic import ValidationError
 
 from .cache import Cache
-from .draft import plan
 from .facts import Facts, FactsError, load_facts
 from .files import write_atomic
-from .llm import FatalModelError, ModelClient, Reply, Settings, Usage, describe_transient, is_transient
-from .llm import modes
-from .pipeline import generate, request_key
-from .sections import SECTIONS
+from .llm import FatalModelError, ModelClient, Reply, Settings, Usage, describe_transient, is_transient, request
+from .pipeline import generate, max_tokens, request_key
+from .sections import SECTIONS, plan
 
 MAX_REQUESTS = 50_000          # per batch (OpenAI's limit)
 MAX_BYTES = 180 * 1024 * 1024  # per input file (OpenAI allows 200 MB)
@@ -75,63 +73,6 @@ class Outcome:
         return {"rounds": self.rounds, "batches": self.batches, "requests": self.requests,
                 "answered": self.answered, "unusable": self.unusable, "failed": self.failed,
                 "prompt_tokens": self.prompt_tokens, "completion_tokens": self.completion_tokens}
-
-
-# ---------------------------------------------------------------- the requests as sent
-
-class RequestCapture:
-    """The exact chat.completions body ModelClient.complete sends for a request: a
-    ModelClient whose HTTP transport records the request and answers a stub."""
-
-    STUB = {"id": "stub", "object": "chat.completion", "created": 0, "model": "stub",
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": "{}"}, "finish_reason": "stop"}]}
-
-    def __init__(self, settings: Settings):
-        import httpx2
-
-        self.last: dict | None = None
-        self.lock = asyncio.Lock()
-
-        def handle(request):
-            self.last = json.loads(request.content)
-            return httpx2.Response(200, json=self.STUB)
-
-        self.model = ModelClient(settings)
-        self.model.client = openai.AsyncOpenAI(base_url=settings.base_url, api_key="not-sent", max_retries=0,
-                                               http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(handle)))
-
-    async def body(self, *args, **kwargs) -> dict:
-        async with self.lock:  # the section chains of a title run concurrently: one capture at a time
-            self.last = None
-            await self.model.complete(*args, **kwargs)
-            if self.last is None:
-                raise BatchApiError("the model client sent no request to capture")
-            return self.last
-
-    async def close(self) -> None:
-        await self.model.close()
-
-
-def interpret(mode: str, completion: ChatCompletion, settings: Settings) -> tuple[str | None, str | None, Usage]:
-    """(text, problem, usage) of a completion, judged as ModelClient.complete judges a direct reply."""
-    usage = Usage(calls=1)
-    if completion.usage:
-        usage.prompt_tokens = completion.usage.prompt_tokens or 0
-        usage.completion_tokens = completion.usage.completion_tokens or 0
-    if not completion.choices:
-        return None, "the server returned no choices", usage
-    choice = completion.choices[0]
-    message = choice.message
-    text = modes.payload(mode, message)
-    if getattr(message, "refusal", None):
-        return text, f"the model refused: {message.refusal}", usage
-    if choice.finish_reason == "length":
-        return text, f"the output was cut off at {settings.tokens_field}={settings.max_tokens}", usage
-    if choice.finish_reason == "content_filter":
-        return text, "the output was stopped by the server's content filter", usage
-    if not text or not text.strip():
-        return None, "the model returned empty output", usage
-    return text, None, usage
 
 
 # ---------------------------------------------------------------- request files
@@ -183,33 +124,24 @@ class RequestFiles:
 
 
 class _Recorder:
-    """A model client that answers nothing: it writes the request down for the Batch API."""
+    """A model client (llm.Model) that answers nothing: it writes the request down
+    for the Batch API, the body exactly as a direct call would send it."""
 
-    def __init__(self, settings: Settings, mode: str, slug: str, files: RequestFiles, capture: RequestCapture):
-        self.settings, self.mode, self.slug, self.files, self.capture = settings, mode, slug, files, capture
+    def __init__(self, settings: Settings, slug: str, files: RequestFiles):
+        self.settings, self.slug, self.files = settings, slug, files
 
-    async def complete(self, name: str, messages: list[dict], schema: dict, *args, **kwargs) -> Reply:
-        key = request_key(self.settings, self.mode, SECTIONS[name], messages, schema)
-        body = await self.capture.body(name, messages, schema, *args, **kwargs)
-        self.files.add(f"{self.slug}/{name}", key, body)
+    async def complete(self, name: str, messages: list[dict], schema: dict, max_tokens: int | None = None) -> Reply:
+        key = request_key(self.settings, self.settings.backend.name, SECTIONS[name], messages, schema)
+        self.files.add(f"{self.slug}/{name}", key, request(self.settings, name, messages, schema, max_tokens))
         return Reply(None, Usage(), "deferred to the Batch API", fault=True)
 
 
-async def collect(seeds: Iterable[Path], cache: Cache, settings: Settings, mode: str, files: RequestFiles,
+async def collect(seeds: Iterable[Path], cache: Cache, settings: Settings, files: RequestFiles,
                   wanted: Callable[[Facts], bool] = lambda facts: True) -> list[Chunk]:
     """Write the next request of every section chain that is not answered from the cache.
     One title at a time: nothing of a title is kept once its requests are written."""
     slugs: set[str] = set()
     unlimited = asyncio.Semaphore(1 << 30)
-    capture = RequestCapture(settings)
-    try:
-        await _collect(seeds, cache, settings, mode, files, wanted, slugs, unlimited, capture)
-    finally:
-        await capture.close()
-    return files.close()
-
-
-async def _collect(seeds, cache, settings, mode, files, wanted, slugs, unlimited, capture) -> None:
     for seed in seeds:
         try:
             facts = load_facts(seed).facts
@@ -226,8 +158,8 @@ async def _collect(seeds, cache, settings, mode, files, wanted, slugs, unlimited
             continue
         sections = [s for s in plan(facts)[0] if s.output]
         if sections:
-            await generate(facts, settings, sections, cache, client=_Recorder(settings, mode, slug, files, capture),
-                           limit=unlimited)
+            await generate(facts, settings, sections, cache, client=_Recorder(settings, slug, files), limit=unlimited)
+    return files.close()
 
 
 # ---------------------------------------------------------------- state of submitted batches
@@ -345,7 +277,7 @@ def _poll_default() -> float:
 
 async def _consume(api: _Api, entry: dict, batch, folder: Path, cache: Cache, outcome: Outcome) -> None:
     """Put a finished batch's usable replies into the cache."""
-    settings, mode = api.settings, api.model.mode
+    settings = api.settings
     try:
         keys = dict(line.split("\t", 1) for line in (folder / entry["map"]).read_text(encoding="utf-8").splitlines()
                     if "\t" in line)
@@ -380,18 +312,21 @@ async def _consume(api: _Api, entry: dict, batch, folder: Path, cache: Cache, ou
                 outcome.failed += 1
                 reasons.append(f"{custom_id}: the reply is not a chat completion")
                 continue
-            text, problem, usage = interpret(mode, completion, settings)
-            slug = custom_id.split("/", 1)[0]
+            slug, name = custom_id.split("/", 1)
+            section = SECTIONS.get(name)
+            bound = max_tokens(section, settings) if section else settings.max_tokens
+            reply = settings.backend.reply(completion, Usage(calls=1), settings.tokens_field, bound)
+            usage = reply.usage
             spent = outcome.usage_by_slug.setdefault(slug, [0, 0, 0])
             spent[0] += usage.prompt_tokens
             spent[1] += usage.completion_tokens
             spent[2] += 1
             outcome.prompt_tokens += usage.prompt_tokens
             outcome.completion_tokens += usage.completion_tokens
-            if problem is not None:
+            if reply.problem is not None:
                 outcome.unusable += 1
                 continue
-            cache.put(key, {"text": text, "usage": {"prompt_tokens": usage.prompt_tokens,
+            cache.put(key, {"text": reply.text, "usage": {"prompt_tokens": usage.prompt_tokens,
                                                     "completion_tokens": usage.completion_tokens}}, slug)
             outcome.answered += 1
     missing = len(keys) - len(answered)
@@ -458,7 +393,7 @@ async def prefill(seeds: list[Path], out_root: Path, settings: Settings, model: 
     rounds = settings.attempts if reask_via == "batch" else 1
     for round_no in range(1, max(1, rounds) + 1):
         files = RequestFiles(folder, f"round-{round_no}")
-        chunks = await collect(seeds, cache, settings, model.mode, files, wanted)
+        chunks = await collect(seeds, cache, settings, files, wanted)
         if not chunks:
             break
         outcome.rounds += 1

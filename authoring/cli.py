@@ -3,25 +3,16 @@ from __future__ import annotations
 
 import errno
 import os
+import signal
 import sys
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Iterator, Optional
 
 import typer
-
-app = typer.Typer(help="Draft film pages from a facts seed, and check every fact on them.",
-                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
-facts_app = typer.Typer(help="Validate facts seeds.", no_args_is_help=True)
-app.add_typer(facts_app, name="facts")
-
-
-def _err(message: str, code: int = 2) -> typer.Exit:
-    from rich.console import Console
-    from rich.markup import escape
-    Console(stderr=True, highlight=False).print(f"[bold red]error:[/] {escape(message)}", markup=True, soft_wrap=True)
-    return typer.Exit(code)
+from typer.core import TyperGroup
 
 
 class Terminated(KeyboardInterrupt):
@@ -29,41 +20,86 @@ class Terminated(KeyboardInterrupt):
     released, a folder made only for the lock removed, the embedded server stopped."""
 
 
+_MAIN_PID = os.getpid()
+_signalled: list[int] = []  # SIGTERM came: a batch that handled the interruption itself exits 143 too
+
+
 def _on_sigterm(signum, frame):
+    if os.getpid() != _MAIN_PID:  # a forked batch worker: die of SIGTERM as before
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTERM)
+        return
+    _signalled.append(signum)
     raise Terminated()
+
+
+class _Commands(TyperGroup):
+    """Where every command runs: SIGTERM unwinds it as Ctrl-C does (exit 143, or 130 for
+    Ctrl-C), so `with` blocks close (locks, the embedded server) whichever command it is."""
+
+    def invoke(self, ctx):
+        global _MAIN_PID
+        main = threading.current_thread() is threading.main_thread()
+        _signalled.clear()
+        if main:
+            _MAIN_PID = os.getpid()
+            previous = signal.signal(signal.SIGTERM, _on_sigterm)
+        try:
+            return super().invoke(ctx)
+        except Terminated:
+            raise _err("terminated (SIGTERM); nothing was written", 143) from None
+        except KeyboardInterrupt:
+            raise _err("interrupted; nothing was written", 130) from None
+        finally:
+            if main:
+                signal.signal(signal.SIGTERM, previous)
+
+
+app = typer.Typer(cls=_Commands, help="Draft film pages from a facts seed, and check every fact on them.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+facts_app = typer.Typer(help="Validate facts seeds.", no_args_is_help=True)
+app.add_typer(facts_app, name="facts")
+
+
+def _console(stderr: bool = False, **options):
+    """Rich output in which only the tool's own [style] tags are markup: every piece of
+    user text (a title, page text, a file name, a model's message) goes through _lit."""
+    from rich.console import Console
+    return Console(stderr=stderr, highlight=False, emoji=False, **options)
+
+
+def _lit(value: object) -> str:
+    """Text from the user's data, escaped so that rich prints it literally."""
+    from rich.markup import escape
+    return escape(str(value))
+
+
+def _err(message: str, code: int = 2) -> typer.Exit:
+    _console(stderr=True).print(f"[bold red]error:[/] {_lit(message)}", soft_wrap=True)
+    return typer.Exit(code)
 
 
 OUT_HINT = "check the folder exists and is writable (--out)"
 
 
 @contextmanager
-def _user_errors(*also: type[Exception], folder: Path | None = None, hint: str = OUT_HINT) -> Iterator[None]:
+def _user_errors(*also: type[Exception], folder: Path | None = None, hint: str = OUT_HINT,
+                 failed: int = 1) -> Iterator[None]:
     """What a command may meet that is the user's to fix: a message and an exit, never a traceback.
+    Bad input (BadInput, a broken prompt template) exits 2; anything else that went wrong `failed`.
 
     `folder` is where the command writes: only a file error there is called a write failure."""
-    import signal
-    import threading
-    from .draft import DraftError
-    from .files import UnreadableFile
+    from .files import BadInput, DraftError, UnreadableFile
     from .llm import FatalModelError
     from .prompting import PromptError
-    main = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGTERM, _on_sigterm) if main else None
     try:
         yield
-    except PromptError as exc:  # a missing or broken template: the installation or AUTHORING_PROMPTS, not --out
+    except (BadInput, PromptError) as exc:  # PromptError: the installation or AUTHORING_PROMPTS, not --out
         raise _err(str(exc), 2) from None
     except (DraftError, FatalModelError, UnreadableFile, *also) as exc:
-        raise _err(str(exc), 1) from None
+        raise _err(str(exc), failed) from None
     except OSError as exc:
-        raise _err(_os_message(exc, folder, hint), 1) from None
-    except Terminated:
-        raise _err("terminated (SIGTERM); nothing was written", 143) from None
-    except KeyboardInterrupt:
-        raise _err("interrupted; nothing was written", 130) from None
-    finally:
-        if main:
-            signal.signal(signal.SIGTERM, previous)
+        raise _err(_os_message(exc, folder, hint), failed) from None
 
 
 _WRITE_ERRNOS = {errno.ENOSPC, errno.EROFS, errno.EDQUOT, errno.EFBIG}
@@ -73,7 +109,8 @@ def _os_message(exc: OSError, folder: Path | None = None, hint: str = OUT_HINT) 
     """The file and what went wrong; blamed on the output folder only when the file is in it
     (or, with no file named, when the failure can only be a write: a full or read-only disk)."""
     reason = exc.strerror or str(exc)
-    name = os.fsdecode(exc.filename) if exc.filename is not None else None
+    named = exc.filename2 if exc.filename2 is not None else exc.filename  # a rename: its destination
+    name = os.fsdecode(named) if named is not None else None
     if folder is not None:
         ours = exc.errno in _WRITE_ERRNOS if name is None else _inside(Path(name), folder)
         if ours:
@@ -96,6 +133,12 @@ def _check_out(out: Path) -> None:
         raise _err(f"--out {out} is a file, not a folder; name a folder for the drafts")
 
 
+def _warnings(console, path: Path, warnings) -> None:
+    for w in warnings:
+        where = f"{path}:{w.line or '?'}: {w.path}: {w.message}"
+        console.print(f"  [yellow]warning[/] {_lit(where)}", soft_wrap=True)
+
+
 def _load(path: Path):
     from .facts import FactsError, load_facts
     try:
@@ -107,19 +150,18 @@ def _load(path: Path):
 @facts_app.command("check")
 def facts_check(files: Annotated[list[Path], typer.Argument(help="Facts seed YAML files.")]) -> None:
     """Validate seeds: exit 0 when all are valid, 2 with every problem listed otherwise."""
-    from rich.console import Console
     from .facts import FactsError, load_facts
-    console, failed = Console(stderr=True, highlight=False), 0
+    console, failed = _console(stderr=True), 0
     for path in files:
         try:
             loaded = load_facts(path)
         except FactsError as exc:
             failed += 1
-            console.print(f"[red]✗[/] {exc}", markup=True, soft_wrap=True)
+            console.print(f"[red]✗[/] {_lit(exc)}", soft_wrap=True)
             continue
-        console.print(f"[green]✓[/] {path}: {loaded.facts.title} ({loaded.facts.year}) is a valid seed", soft_wrap=True)
-        for w in loaded.warnings:
-            console.print(f"  [yellow]warning[/] {path}:{w.line or '?'}: {w.path}: {w.message}", soft_wrap=True)
+        console.print(f"[green]✓[/] {_lit(f'{path}: {loaded.facts.title} ({loaded.facts.year}) is a valid seed')}",
+                      soft_wrap=True)
+        _warnings(console, path, loaded.warnings)
     raise typer.Exit(2 if failed else 0)
 
 
@@ -147,14 +189,23 @@ def check(
 
     Draft folders without --facts are checked against their own seed, and their
     flags.json and page.html are refreshed (re-checking after hand edits)."""
-    if judge:
-        if facts is None:
-            raise _err("--judge needs --facts")
-        from .judge import main as judged
-        raise typer.Exit(judged(str(facts), pages, json_out, _settings(None, base_url=base_url, model=model, mode=mode)))
     if facts is None:
-        from .review import check_drafts
-        raise typer.Exit(check_drafts(pages, json_out))
+        for given in pages:
+            if not Path(given).is_dir():
+                what = "is not a folder" if Path(given).exists() else "does not exist"
+                raise _err(f"{given} {what}: give --facts FACTS.yaml to check a page file, or the draft folder "
+                           "(checked against the draft's own seed)")
+    if judge:
+        from .judge import main as judged
+        settings = _settings(None, base_url=base_url, model=model, mode=mode)
+        with _user_errors(failed=2, folder=None):
+            raise typer.Exit(judged(facts and str(facts), pages, json_out, settings))
+    if facts is None:
+        from .workflows import check_drafts
+        # exit 1 means an error flag here: a draft that cannot be checked or written is 2
+        with _user_errors(failed=2, folder=Path(pages[0]) if len(pages) == 1 else None,
+                          hint="check the draft folder is writable"):
+            raise typer.Exit(check_drafts(pages, json_out))
     from .checks.run import main
     raise typer.Exit(main(str(facts), pages, json_out))
 
@@ -175,22 +226,20 @@ def draft(
                                                    "when present.")] = None,
 ) -> None:
     """Draft a page for the seed into OUT/<slug>/ (page.md, page.html, flags.json, manifest.json)."""
-    from rich.console import Console
-    from .draft import make_draft
+    from .workflows import make_draft
 
     _check_out(out)
     loaded = _load(facts)
-    console = Console(stderr=True, highlight=False)
-    for w in loaded.warnings:
-        console.print(f"[yellow]warning[/] {facts}:{w.line or '?'}: {w.path}: {w.message}", soft_wrap=True)
+    console = _console(stderr=True)
+    _warnings(console, facts, loaded.warnings)
     settings = _settings(config, base_url=base_url, model=model, mode=mode, concurrency=concurrency)
     started = time.perf_counter()
-    console.print(f"Drafting {loaded.facts.title} ({loaded.facts.year}) with "
-                  f"{settings.endpoint if not settings.embedded else 'the embedded model (SmolLM2-135M)'} …")
+    console.print(_lit(f"Drafting {loaded.facts.title} ({loaded.facts.year}) with "
+                       f"{settings.endpoint if not settings.embedded else 'the embedded model (SmolLM2-135M)'} …"))
 
     def progress(sid: str, message: str) -> None:
         if message != "started":
-            console.print(f"  {sid:<18} {message}", soft_wrap=True)
+            console.print(_lit(f"  {sid:<18} {message}"), soft_wrap=True)
 
     with _user_errors(folder=out):
         result = make_draft(loaded.facts, str(facts), out, settings, use_cache=not no_cache, force=force,
@@ -211,55 +260,67 @@ def regen(
     config: Annotated[Optional[Path], typer.Option("--config", help="Rule policies (TOML).")] = None,
 ) -> None:
     """Regenerate only the named sections; every other section stays byte for byte as it is."""
-    from rich.console import Console
-    from .draft import regenerate
-    console = Console(stderr=True, highlight=False)
+    from .workflows import regenerate
+    console = _console(stderr=True)
     settings = _settings(config, base_url=base_url, model=model, mode=mode)
     started = time.perf_counter()
     with _user_errors(folder=draft, hint="check the draft folder is writable"):
         result, done = regenerate(draft, list(sections or []), settings, stale=stale, force=force, facts_file=facts,
-                                  progress=lambda sid, msg: msg != "started" and console.print(f"  {sid:<18} {msg}"))
-    console.print(f"regenerated {', '.join(done) or 'nothing'}")
+                                  progress=lambda sid, msg: msg != "started" and console.print(
+                                      _lit(f"  {sid:<18} {msg}"), soft_wrap=True))
+    if result is None:
+        console.print("nothing is stale; nothing was changed")
+        raise typer.Exit(0)
+    console.print(_lit(f"regenerated {', '.join(done) or 'nothing'}"))
     raise typer.Exit(_summary(console, result, time.perf_counter() - started))
 
 
 @app.command()
 def review(
     draft: Annotated[Path, typer.Argument(help="The draft folder.")],
-    resolve: Annotated[Optional[str], typer.Option("--resolve", help="Mark the flag with this id resolved.")] = None,
-    waive: Annotated[Optional[str], typer.Option("--waive", help="Waive the flag with this id (it stays waived).")] = None,
+    resolve: Annotated[Optional[list[str]], typer.Option("--resolve", help="Mark the flag with this id resolved "
+                                                         "(may be given several times).")] = None,
+    waive: Annotated[Optional[list[str]], typer.Option("--waive", help="Waive the flag with this id (it stays "
+                                                       "waived; may be given several times).")] = None,
     note: Annotated[str, typer.Option("--note", help="Why (kept in review.json).")] = "",
     all_: Annotated[bool, typer.Option("--all", help="List decided flags too.")] = False,
     facts: Annotated[Optional[Path], typer.Option("--facts", help="Check against this seed instead of the "
                                                   "draft's own.")] = None,
 ) -> None:
-    """List a draft's open flags (re-checked now), or record a decision on one."""
-    from rich.console import Console
-    from .draft import draft_lock
-    from .review import decide, recheck
-    console = Console(highlight=False)
+    """List a draft's open flags (re-checked now), or record a decision on each flag named."""
+    from .workflows import decide, find_flag, recheck
+    console = _console()
+    ids = [("resolved", fid) for fid in resolve or []] + [("waived", fid) for fid in waive or []]
     if resolve and waive:
         raise _err("give --resolve or --waive, not both")
+    if any(not fid.strip() for _, fid in ids):
+        raise _err("an empty flag id: give the id `authoring review DRAFT` lists (or its first letters)")
+    if ids and not note.strip():
+        raise _err("say why with --note TEXT (it is kept in review.json)")
+    if note and not ids:
+        raise _err("--note goes with --resolve ID or --waive ID: name the flag it is about")
     with _user_errors(ValueError, folder=draft, hint="check the draft folder is writable"):
         _, flags = recheck(draft.resolve(), facts)
-        if resolve or waive:
-            if not note.strip():
-                raise _err("say why with --note TEXT (it is kept in review.json)")
-            with draft_lock(draft.resolve()):
-                flag = decide(draft.resolve(), flags, resolve or waive, "resolved" if resolve else "waived", note)
-            _, flags = recheck(draft.resolve(), facts)
-            console.print(f"{flag['id']} {'resolved' if resolve else 'waived'}: {flag['rule']} "
-                          f"{flag['excerpt']!r} ({flag['section']}, line {flag['line']})")
+        if ids:
+            chosen = [(status, find_flag(flags, fid)) for status, fid in ids]  # every id, before any is recorded
+            if len({flag["id"] for _, flag in chosen}) != len(chosen):
+                raise _err("a flag is named twice: name each flag once")
+            for status, flag in chosen:
+                decide(draft.resolve(), flags, flag["id"], status, note)
+                console.print(_lit(f"{flag['id']} {status}: {flag['rule']} {flag['excerpt']!r} "
+                                   f"({flag['section']}, line {flag['line']})"), soft_wrap=True)
+            recheck(draft.resolve(), facts)  # flags.json and page.html show the decisions
             return
     shown = [f for f in flags if all_ or f["status"] == "open"]
     if not shown:
-        console.print(f"{draft}: no open flags" + (f" ({len(flags)} decided)" if flags else ""))
+        console.print(_lit(f"{draft}: no open flags" + (f" ({len(flags)} decided)" if flags else "")))
         return
     from rich.table import Table
     table = Table("id", "severity", "section", "line", "excerpt", "message", "status", show_lines=False)
     for f in shown:
-        table.add_row(f["id"], f["severity"], f["section"] or "-", str(f["line"]), f["excerpt"],
-                      f["message"] + (f" (facts: {f['expected']})" if f.get("expected") else ""), f["status"])
+        table.add_row(*map(_lit, (f["id"], f["severity"], f["section"] or "-", f["line"], f["excerpt"],
+                                  f["message"] + (f" (facts: {f['expected']})" if f.get("expected") else ""),
+                                  f["status"])))
     console.print(table)
     open_ = [f for f in flags if f["status"] == "open"]
     console.print(f"{len(open_)} open ({sum(f['severity'] == 'error' for f in open_)} errors); "
@@ -274,29 +335,30 @@ def status(
                                                   "draft's own.")] = None,
 ) -> None:
     """Per section: generated / edited / stale, attempts, open flags; the draft's model and cost."""
-    from rich.console import Console
     from rich.table import Table
-    from .review import draft_status
+    from .workflows import draft_status
     with _user_errors(ValueError):
         info = draft_status(draft.resolve(), facts)
     if json_out:
         import json
         print(json.dumps(info, indent=2))
         return
-    console = Console(highlight=False)
+    console = _console()
     table = Table("section", "made by", "state", "attempts", "errors", "warnings", "tokens")
     for row in info["sections"]:
-        table.add_row(row["id"], row["made_by"], row["state"], str(row["attempts"] or "-"), str(row["errors"]),
-                      str(row["warnings"]), str(row["tokens"] or "-"))
+        table.add_row(*map(_lit, (row["id"], row["made_by"], row["state"], row["attempts"] or "-", row["errors"],
+                                  row["warnings"], row["tokens"] or "-")))
     console.print(table)
     cost = f"${info['cost_usd']:.4f}" if info["cost_usd"] is not None else "not priced"
-    console.print(f"model: {info['model'] or '-'}; tokens: {info['tokens']:,}; cost: {cost}; "
-                  f"open flags: {info['open_errors']} errors, {info['open_warnings']} warnings")
+    console.print(_lit(f"model: {info['model'] or '-'}; tokens: {info['tokens']:,}; cost: {cost}; "
+                       f"open flags: {info['open_errors']} errors, {info['open_warnings']} warnings"))
 
 
 def _settings(config: Path | None, **overrides):
     from . import policy
     from .llm import Settings
+    if overrides.get("model") is not None and not overrides["model"].strip():
+        raise _err("--model names no model: give a model name, or leave --model out")
     try:
         return Settings.from_env(policies=policy.load(config), **overrides)
     except ValueError as exc:  # PolicyError included
@@ -306,27 +368,26 @@ def _settings(config: Path | None, **overrides):
 def _summary(console, result, seconds: float) -> int:
     """Print what was drafted; the exit status: 1 when a section got no usable answer."""
     m = result.manifest
-    for sid, s in m["sections"].items():
-        if s["made_by"] == "model":  # an older entry kept by a regen may lack some keys
-            note = "" if s.get("status", "ok") == "ok" else f"  [red]{s['status']}[/]"
-            tokens = s.get("prompt_tokens", 0) + s.get("completion_tokens", 0)
-            console.print(f"  {sid:<18} {s.get('attempts', 0)} attempt(s)  {tokens:>6} tokens  "
-                          f"{s.get('seconds', 0):>6.1f}s{' (cached)' if s.get('cached') and not s.get('calls') else ''}"
-                          f"{note}")
+    for sid, s in m.sections.items():
+        if s.made_by == "model":  # an older entry kept by a regen may lack some keys
+            note = "" if (s.status or "ok") == "ok" else f"  [red]{_lit(s.status)}[/]"
+            tokens = s.prompt_tokens + s.completion_tokens
+            console.print(_lit(f"  {sid:<18} {s.attempts or 0} attempt(s)  {tokens:>6} tokens  "
+                               f"{s.seconds:>6.1f}s{' (cached)' if s.cached and not s.calls else ''}") + note)
         else:
-            console.print(f"  {sid:<18} from facts")
+            console.print(_lit(f"  {sid:<18} from facts"))
     errors = sum(1 for f in result.flags if f["severity"] == "error")
     warnings = len(result.flags) - errors
-    model_made = sum(1 for s in m["sections"].values() if s["made_by"] == "model")
-    t = m["totals"]
-    cost = f", ${m['cost_usd']:.4f}" if m.get("cost_usd") is not None else ""
-    console.print(f"[bold]{result.folder / 'page.md'}[/]: {len(m['sections'])} sections ({model_made} by the model), "
-                  f"{len(m['left_out'])} left out; {errors} error and {warnings} warning flags; "
+    model_made = sum(1 for s in m.sections.values() if s.made_by == "model")
+    t = m.totals
+    cost = f", ${m.cost_usd:.4f}" if m.cost_usd is not None else ""
+    console.print(f"[bold]{_lit(result.folder / 'page.md')}[/]: {len(m.sections)} sections ({model_made} by the "
+                  f"model), {len(m.left_out)} left out; {errors} error and {warnings} warning flags; "
                   f"{t['prompt_tokens'] + t['completion_tokens']:,} tokens in {t['calls']} calls{cost}; {seconds:.1f}s")
-    failed = {sid: s["problems"][-1] if s.get("problems") else "no usable answer"
-              for sid, s in m["sections"].items() if s.get("status") == "failed"}
+    failed = {sid: s.problems[-1] if s.problems else "no usable answer"
+              for sid, s in m.sections.items() if s.status == "failed"}
     for sid, why in failed.items():
-        console.print(f"[red]failed[/] {sid}: {why}", soft_wrap=True)
+        console.print(f"[red]failed[/] {_lit(f'{sid}: {why}')}", soft_wrap=True)
     if failed:
         console.print(f"the page is incomplete: {len(failed)} section(s) left out; run again to retry them "
                       "(answered sections come from the cache)")
@@ -358,30 +419,32 @@ def batch(
 ) -> None:
     """Draft every seed under one limit on model calls; skip titles already done; report per title
     (table, and OUT/batch-report.json). Exit 0 all drafted, 1 any failed, 2 no seed readable."""
-    from rich.console import Console
     from .batch import BatchInputError, Options, print_report, run_batch
-    from .draft import DraftError
+    from .files import BadInput, DraftError
 
     if reask_via not in ("direct", "batch"):
         raise _err(f"--reask-via {reask_via!r}: use direct or batch")
+    if reask_via == "batch" and not batch_api:
+        raise _err("--reask-via batch sends re-asks through the Batch API: it needs --batch-api")
     if batch_api and no_cache:
         raise _err("--batch-api puts the batch replies into the cache; it cannot run with --no-cache")
     settings = _settings(config, base_url=base_url, model=model, mode=mode, concurrency=concurrency)
-    console = Console(stderr=True, highlight=False)
+    console = _console(stderr=True)
     options = Options(out=out, use_cache=not no_cache, force=force, batch_api=batch_api, reask_via=reask_via,
                       workers=workers)
     try:
         result = run_batch(seeds, settings, options, console)
-    except BatchInputError as exc:
+    except (BatchInputError, BadInput) as exc:
         raise _err(str(exc), 2) from None
     except DraftError as exc:
         raise _err(str(exc), 1) from None
-    print_report(Console(highlight=False, width=None if sys.stdout.isatty() else 160), result)
+    print_report(_console(width=None if sys.stdout.isatty() else 160), result)
     if result.stopped:
         raise _err(f"the batch stopped: {result.stopped}\nTitles finished so far are kept; fix the cause and "
                    "run the same command again to finish the rest.", 1)
     if result.interrupted:
-        raise _err("interrupted; finished titles are kept: run the same command again to finish the rest", 130)
+        raise _err("interrupted; finished titles are kept: run the same command again to finish the rest",
+                   143 if _signalled else 130)
     raise typer.Exit(result.exit_code)
 
 
@@ -395,23 +458,21 @@ def facts_import(
     force: Annotated[bool, typer.Option("--force", help="Overwrite seeds that exist with other content.")] = False,
 ) -> None:
     """One validated facts seed per row, OUT/<slug>.yaml. Exit 0 all imported, 1 rows rejected, 2 unreadable input."""
-    from rich.console import Console
     from .importer import ImportInputError, import_dataset
 
-    console = Console(stderr=True, highlight=False)
+    console = _console(stderr=True)
     try:
         report = import_dataset(file, fmt, out, mapping or [], force)
     except ImportInputError as exc:
         raise _err(str(exc), 2) from None
-    from rich.markup import escape
     for label, path in report.written:
-        console.print(f"[green]✓[/] {escape(label)}: {escape(str(path))}", soft_wrap=True)
+        console.print(f"[green]✓[/] {_lit(label)}: {_lit(path)}", soft_wrap=True)
     for r in report.rejected:
         title = f" ({r.title})" if r.title else ""
-        console.print(f"[red]✗[/] {escape(r.label + title)}: {escape(r.reason)}", soft_wrap=True)
+        console.print(f"[red]✗[/] {_lit(r.label + title)}: {_lit(r.reason)}", soft_wrap=True)
     for note in report.notes:
-        console.print(f"[yellow]note[/] {escape(note)}", soft_wrap=True)
-    console.print(escape(f"{report.rows} rows: {len(report.written)} written, {len(report.unchanged)} unchanged, "
+        console.print(f"[yellow]note[/] {_lit(note)}", soft_wrap=True)
+    console.print(_lit(f"{report.rows} rows: {len(report.written)} written, {len(report.unchanged)} unchanged, "
                          f"{len(report.rejected)} rejected → {out}"), soft_wrap=True)
     raise typer.Exit(report.exit_code)
 

@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
+from pydantic import BaseModel, ConfigDict, ValidationError
+
 MAX_READ = 64_000_000  # far above any page or manifest; bounds memory for a mistaken file
 
 
@@ -24,9 +26,14 @@ def write_atomic(path: Path, text: str | bytes, durable: bool = True) -> None:
     half of one. durable=False skips the fsync, for files that may be lost or
     remade. The temporary name is unique per process and write (tempfile.mkstemp
     cost a batch more CPU than the JSON it wrote); one left by a killed process
-    whose pid came back is simply overwritten."""
+    whose pid came back is simply overwritten. A file replaced keeps its mode (an
+    editor's read-only page.md stays read-only)."""
     data = text.encode("utf-8") if isinstance(text, str) else text
     tmp = path.parent / f".{path.name}.{os.getpid()}-{next(_TMP)}.tmp"
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        mode = None
     try:
         fd = os.open(tmp, _FLAGS, 0o644)
     except FileNotFoundError:
@@ -35,6 +42,8 @@ def write_atomic(path: Path, text: str | bytes, durable: bool = True) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+            if mode is not None:
+                os.fchmod(f.fileno(), mode)
             if durable:
                 f.flush()
                 os.fsync(f.fileno())
@@ -45,6 +54,16 @@ def write_atomic(path: Path, text: str | bytes, durable: bool = True) -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+class DraftError(Exception):
+    """A problem the user can fix; the message says what and how."""
+
+
+class BadInput(DraftError):
+    """What the command was given cannot be used (an unknown section or flag id, a file
+    where a draft folder belongs, an unusable seed or option): exit 2, not 1, because
+    nothing was tried."""
 
 
 class LockError(Exception):
@@ -117,8 +136,8 @@ def read_text(path: Path, fix: str, *, missing_ok: bool = False) -> str | None:
 
 
 def read_json(path: Path, fix: str, *, missing_ok: bool = False, shape: Any = None) -> Any:
-    """The file as JSON; with `shape` (a pydantic model), checked against it. The data
-    is returned as read: the model only says what the commands rely on."""
+    """The file as JSON; with `shape` (a pydantic model), checked against it and
+    returned as that model."""
     text = read_text(path, fix, missing_ok=missing_ok)
     if text is None:
         return None
@@ -129,9 +148,8 @@ def read_json(path: Path, fix: str, *, missing_ok: bool = False, shape: Any = No
         reason = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc) or "nested too deep"
         raise UnreadableFile(f"{path} is not valid JSON ({reason}{where}): {fix}") from None
     if shape is not None:
-        from pydantic import ValidationError
         try:
-            shape.model_validate(data)
+            return shape.model_validate(data)
         except ValidationError as exc:
             parts = []
             for e in exc.errors(include_url=False)[:3]:
@@ -139,3 +157,13 @@ def read_json(path: Path, fix: str, *, missing_ok: bool = False, shape: Any = No
                 parts.append(f"{loc}: {e['msg']}")
             raise UnreadableFile(f"{path} does not have the expected shape ({'; '.join(parts)}): {fix}") from None
     return data
+
+
+class Record(BaseModel):
+    """A file the tool writes and an editor may change: the keys the commands read, with
+    their types. Keys it does not know are kept, so older files still load."""
+    model_config = ConfigDict(extra="allow", strict=True)
+
+    def text(self) -> str:
+        """The file's text: only the keys that were read or set, in declaration order."""
+        return json.dumps(self.model_dump(mode="json", exclude_unset=True), indent=2, ensure_ascii=False) + "\n"

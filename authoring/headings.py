@@ -1,5 +1,6 @@
 """Section ids and headings of the page (../shared/spec/page.md), shared by the
-generator, which writes them, and the checker, which reads them back."""
+generator, which writes them, and the checker, which reads them back. The headings
+are the sections' own (sections.SECTIONS); this module finds them on a page."""
 from __future__ import annotations
 
 import functools
@@ -8,23 +9,10 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Iterable
 
-# id -> heading, in page order
-SECTIONS: dict[str, str] = {
-    "overview": "Quick Overview",
-    "badly_explained": "Plot Summary – Badly Explained",
-    "synopsis": "Detailed Plot Synopsis",
-    "ending": "Spoilers and Ending Explained",
-    "cast": "Cast & Characters",
-    "quotes": "Memorable Quotes",
-    "box_office": "Box Office",
-    "reviews": "Reviews",
-    "awards": "Awards",
-    "behind_the_scenes": "Behind the Scenes",
-    "how_to_watch": "How to Watch",
-    "similar": "Similar Movies",
-    "soundtrack": "Soundtrack",
-    "faq": "FAQ",
-}
+from . import sections as registry
+
+# id -> heading, in page order, as each section declares it
+SECTIONS: dict[str, str] = {sid: section.heading for sid, section in registry.SECTIONS.items()}
 
 
 def normalise_heading(text: str) -> str:
@@ -109,6 +97,8 @@ def find_headings(lines: Iterable[str], film_title: str | None = None) -> tuple[
     fence: tuple[str, int, int] | None = None   # (character, length, index of the opening line)
     title, seen_title, seen_section = None, False, False
     for i, line in enumerate(lines):
+        if i == 0 and line[:1] == "\ufeff":  # a byte-order mark, saved by some editors, is not text
+            line = line[1:]
         first = line[:1]
         if fence is not None:
             if first in _FENCE_START:

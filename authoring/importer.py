@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import json
 import re
 from contextlib import contextmanager
@@ -128,23 +129,29 @@ def read_records(path: Path, fmt: str) -> tuple[list[str], Iterator[Record], lis
 
         def rows() -> Iterator[Record]:
             number = 0
-            line = reader.line_num + 1
-            with _any_cell_size():
-                try:
-                    for cells in reader:
-                        if not any(c.strip() for c in cells):
-                            line = reader.line_num + 1
-                            continue
-                        number += 1
-                        extra = len(cells) - len(header)
-                        problem = (f"{extra} more cell{'s' if extra > 1 else ''} than the header has columns "
-                                   "(an unquoted separator?)") if extra > 0 else None
-                        values = {name: cells[i] for name, i in firsts.items() if i < len(cells)}
-                        yield Record(number, f"row {number} (line {line})", values, problem)
-                        line = reader.line_num + 1
-                except csv.Error as exc:
-                    raise ImportInputError(f"{path}: line {reader.line_num}: not a readable CSV row: {exc}") from None
-        return header, rows(), []
+            while True:
+                line = reader.line_num + 1
+                with _any_cell_size():  # per row: a generator left suspended must not hold the limit
+                    try:
+                        cells = next(reader, None)
+                    except csv.Error as exc:
+                        raise ImportInputError(f"{path}: line {reader.line_num}: not a readable CSV row: "
+                                               f"{exc}") from None
+                if cells is None:
+                    return
+                if not any(c.strip() for c in cells):
+                    continue
+                number += 1
+                extra = len(cells) - len(header)
+                problem = (f"{extra} more cell{'s' if extra > 1 else ''} than the header has columns "
+                           "(an unquoted separator?)") if extra > 0 else None
+                values = {name: cells[i] for name, i in firsts.items() if i < len(cells)}
+                yield Record(number, f"row {number} (line {line})", values, problem)
+        records = rows()
+        first_record = next(records, None)
+        if first_record is None:
+            raise ImportInputError(f"{path}: no records: a header row but no data rows")
+        return header, itertools.chain([first_record], records), []
     repeated: dict[str, None] = {}
 
     def first_wins(pairs: list[tuple[str, Any]]) -> dict:
@@ -167,6 +174,8 @@ def read_records(path: Path, fmt: str) -> tuple[list[str], Iterator[Record], lis
             data = lists[0]
     if not isinstance(data, list):
         raise ImportInputError(f"{path}: the JSON must be a list of records (objects), not {type(data).__name__}")
+    if not data:
+        raise ImportInputError(f"{path}: no records: the JSON list is empty")
     columns: dict[str, None] = {}
     for item in data:
         if isinstance(item, dict):
@@ -229,6 +238,7 @@ def build_mapping(columns: list[str], overrides: list[str]) -> Mapping:
                 chosen[column] = norm
             except ValueError:
                 pass
+    mapped: dict[str, str] = {}  # column -> the --map that named it
     for spec in overrides:
         if "=" not in spec:
             raise ImportInputError(f"--map {spec!r}: write COLUMN=FIELD (e.g. Gross=box_office.domestic_gross, "
@@ -238,6 +248,10 @@ def build_mapping(columns: list[str], overrides: list[str]) -> Mapping:
         if column is None:
             raise ImportInputError(f"--map {spec!r}: the dataset has no column {spec.split('=', 1)[0].strip()!r}; "
                                    f"its columns are: {', '.join(columns) or 'none'}")
+        if column in mapped:
+            raise ImportInputError(f"--map {mapped[column]!r} and --map {spec!r} both map column {column!r}; "
+                                   "give each column one --map")
+        mapped[column] = spec
         if target in (DROP, ""):
             chosen.pop(column, None)
             continue
@@ -400,9 +414,20 @@ def detect_format(path: Path, fmt: str | None) -> str:
     raise ImportInputError(f"{path}: cannot tell the format from the name; pass --format csv or --format json")
 
 
+def _check_out(out: Path) -> None:
+    """--out naming a file (or a path through one) would reject every row, one by one."""
+    for folder in (out, *out.parents):
+        if folder.exists() or folder.is_symlink():
+            if not folder.is_dir():
+                where = f"--out {out}" + ("" if folder == out else f": {folder}")
+                raise ImportInputError(f"{where} is a file, not a folder; name a folder for the seeds")
+            return
+
+
 def import_dataset(path: Path, fmt: str | None, out: Path, overrides: list[str] = (), force: bool = False,
                    today: dt.date | None = None) -> ImportReport:
     """Write one seed per valid row under `out`; ImportInputError when nothing can be read."""
+    _check_out(out)
     fmt = detect_format(path, fmt)
     columns, records, read_notes = read_records(path, fmt)
     mapping = build_mapping(columns, list(overrides))
@@ -465,8 +490,6 @@ def import_dataset(path: Path, fmt: str | None, out: Path, overrides: list[str] 
             report.rejected.append(Rejected(record.label, facts.title, f"cannot write {target}: {exc.strerror or exc}"))
             continue
         report.written.append((record.label, target))
-    if report.rows == 0:
-        raise ImportInputError(f"{path}: no data rows")
     if short_years:
         report.notes.append(f"{short_years} date(s) had a two-digit year: read as the year in the row's year column "
                             "when there is one, else as the latest year not more than 2 years ahead (98 is 1998, "

@@ -7,7 +7,9 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import Field, ValidationError
@@ -15,10 +17,14 @@ from pydantic import Field, ValidationError
 from . import prompting
 from .checks import Flag
 from .checks.page import parse_page
+from .checks.run import check_files, emit, read_pages
 from .facts import Facts, FactsError, load_facts
+from .files import BadInput, DraftError
+from .folder import load_draft_facts, read_manifest
 from .headings import section_id
-from .llm import ModelClient, Settings, Usage, modes
-from .sections.base import Output, strict_schema
+from .llm import FatalModelError, Model, Settings, Usage, open_client
+from .llm.embedded import endpoint
+from .sections.base import Output
 
 SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+[\"”’')]*|$)")
 MIN_WORDS = 4
@@ -60,12 +66,11 @@ def sentences(facts: Facts, text: str, flags: list[Flag]) -> dict[str, list[tupl
     return out
 
 
-async def _judge_section(client: ModelClient, limit: asyncio.Semaphore, facts: Facts, heading: str,
+async def _judge_section(client: Model, settings: Settings, limit: asyncio.Semaphore, facts: Facts, heading: str,
                          items: list[tuple[int, str]], result: Judged) -> None:
     messages = prompting.render("judge", facts=facts, heading=heading, sentences=[s for _, s in items],
                                 data=facts.model_dump(mode="json", exclude_none=True, exclude_defaults=True))
-    schema = modes.adapt(client.mode, strict_schema(Verdicts))  # a copy, sized below
-    schema["properties"]["verdicts"] |= {"minItems": len(items), "maxItems": len(items)}
+    schema = settings.backend.schema(Verdicts, {"verdicts": len(items)})
     async with limit:
         reply = await client.complete("judge", messages, schema)
     result.usage.add(reply.usage)
@@ -88,25 +93,28 @@ async def _judge_section(client: ModelClient, limit: asyncio.Semaphore, facts: F
 
 async def judge(facts: Facts, text: str, flags: list[Flag], settings: Settings) -> Judged:
     result = Judged()
-    client = ModelClient(settings)
     limit = asyncio.Semaphore(max(1, settings.concurrency))  # 1 on the embedded server, which cannot overlap calls
-    try:
-        await asyncio.gather(*(_judge_section(client, limit, facts, heading, items, result)
+    async with open_client(settings) as client:
+        await asyncio.gather(*(_judge_section(client, settings, limit, facts, heading, items, result)
                                for heading, items in sentences(facts, text, flags).items()))
-    finally:
-        await client.close()
     result.flags.sort(key=lambda f: f.line)
     return result
 
 
-def main(facts_path: str, pages: list[str], as_json: bool, settings: Settings) -> int:
-    """`authoring check --judge`: the rules, then the judge on what they left; its cost on stderr."""
-    import sys
-    from .checks.run import check_files, emit, read_pages
-    from .draft import DraftError, endpoint
-    from .llm import FatalModelError
+def _draft_seed(page: str) -> Facts:
+    """The facts a draft folder's page is judged against: the seed its manifest names."""
+    folder = Path(page).resolve()
+    manifest = read_manifest(folder)
+    if manifest is None:
+        raise BadInput(f"{folder} has no manifest.json naming its seed: pass --facts FACTS.yaml")
+    return load_draft_facts(folder, manifest).facts
+
+
+def main(facts_path: str | None, pages: list[str], as_json: bool, settings: Settings) -> int:
+    """`authoring check --judge`: the rules, then the judge on what they left; its cost on stderr.
+    Without facts_path every page is a draft folder, judged against the draft's own seed."""
     try:
-        facts = load_facts(facts_path).facts
+        shared = load_facts(facts_path).facts if facts_path else None
     except FactsError as exc:
         print(str(exc), file=sys.stderr)
         return 2
@@ -115,11 +123,16 @@ def main(facts_path: str, pages: list[str], as_json: bool, settings: Settings) -
         print(f"authoring check: {p}", file=sys.stderr)
     if problems or not texts:
         return 2
-    results = check_files(facts, texts)
+    try:
+        seeds = [shared or _draft_seed(given) for given in pages]
+    except DraftError as exc:
+        print(f"authoring check: {exc}", file=sys.stderr)
+        return 2
+    results = [result for facts, text in zip(seeds, texts) for result in check_files(facts, [text])]
     usage, notes = Usage(), []
     try:
         with endpoint(settings) as live:
-            for (shown, text), (_, flags) in zip(texts, results):
+            for facts, (shown, text), (_, flags) in zip(seeds, texts, results):
                 judged = asyncio.run(judge(facts, text, flags, live))
                 flags.extend(judged.flags)
                 usage.add(judged.usage)
@@ -129,9 +142,8 @@ def main(facts_path: str, pages: list[str], as_json: bool, settings: Settings) -
         return 2
     for note in notes:
         print(f"judge: {note}", file=sys.stderr)
-    cost = ""
-    if settings.price_in is not None and settings.price_out is not None:
-        cost = f", ${(usage.prompt_tokens * settings.price_in + usage.completion_tokens * settings.price_out) / 1e6:.4f}"
+    dollars = settings.cost(usage.prompt_tokens, usage.completion_tokens)
+    cost = f", ${dollars:.4f}" if dollars is not None else ""
     print(f"judge: {usage.calls} calls, {usage.prompt_tokens:,} prompt + {usage.completion_tokens:,} completion "
           f"tokens{cost}, {usage.seconds:.1f}s", file=sys.stderr)
     return emit(results, as_json)

@@ -12,8 +12,9 @@ from pydantic import ValidationError
 
 from . import policy, prompting
 from .cache import Cache
+from .checks import check_page
 from .facts import Facts
-from .llm import ModelClient, Reply, Settings, Usage
+from .llm import Model, Reply, Settings, Usage, open_client
 from .sections import Section
 
 Progress = Callable[[str, str], None]
@@ -38,7 +39,6 @@ class Result:
 
 def section_flags(facts: Facts, section: Section, body: str) -> list[dict]:
     """The fact rules run on this section alone (the whole page is checked after assembly)."""
-    from .checks import check_page
     page = f"# {facts.title} ({facts.year})\n\n## {section.heading}\n{body}\n"
     return [f.to_dict() for f in check_page(facts, page) if f.section == section.id]
 
@@ -64,7 +64,7 @@ def request_key(settings: Settings, mode: str, section: Section, messages: list[
 
 
 class Generator:
-    def __init__(self, facts: Facts, settings: Settings, client: ModelClient, cache: Cache,
+    def __init__(self, facts: Facts, settings: Settings, client: Model, cache: Cache,
                  progress: Progress = lambda sid, msg: None, limit: asyncio.Semaphore | None = None):
         self.facts, self.settings, self.client, self.cache = facts, settings, client, cache
         self.progress = progress
@@ -76,7 +76,7 @@ class Generator:
 
     async def _ask(self, section: Section, messages: list[dict], schema: dict, result: Result,
                    asked: list[str] | None = None) -> Reply:
-        key = request_key(self.settings, self.client.mode, section, messages, schema)
+        key = request_key(self.settings, self.settings.backend.name, section, messages, schema)
         group = self.facts.slug_or_default
         if asked is not None:
             asked.append(key)
@@ -112,7 +112,7 @@ class Generator:
         result = Result(section)
         started = time.perf_counter()
         messages = prompting.messages(section, facts)
-        schema = section.schema(facts, self.client.mode)
+        schema = s.backend.schema(section.output, section.sizes(facts))
         best: tuple | None = None
         asked: list[str] = []  # the cache keys of this chain's requests
         fault = False
@@ -172,13 +172,10 @@ def _schema_problem(exc: Exception) -> str:
 
 
 async def generate(facts: Facts, settings: Settings, sections: list[Section], cache: Cache,
-                   progress: Progress = lambda sid, msg: None, *, client: ModelClient | None = None,
+                   progress: Progress = lambda sid, msg: None, *, client: Model | None = None,
                    limit: asyncio.Semaphore | None = None) -> dict[str, Result]:
     """Run every section's chain. A batch passes its own client and limit, shared by all titles."""
-    own = client is None
-    client = client or ModelClient(settings)
-    try:
+    if client is not None:
         return await Generator(facts, settings, client, cache, progress, limit).run(sections)
-    finally:
-        if own:
-            await client.close()
+    async with open_client(settings) as client:
+        return await Generator(facts, settings, client, cache, progress, limit).run(sections)

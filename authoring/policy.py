@@ -13,11 +13,18 @@ Configured in authoring.toml (or --config), most specific pattern wins:
 """
 from __future__ import annotations
 
+import difflib
 import fnmatch
 import tomllib
 from pathlib import Path
 
 ACTIONS = ("reask", "flag", "fix")
+TABLES = ("policy",)
+# The rule families: the part of a rule id before the dot, as the checks, the judge and
+# the grounding pass raise them. A pattern matching none of them is a typo that would
+# silently change nothing.
+FAMILIES = ("numbers", "people", "quotes", "awards", "source", "roles", "spoilers", "structure", "page",
+            "consistency", "checker", "judge", "grounding")
 
 
 class PolicyError(ValueError):
@@ -36,13 +43,29 @@ def load(path: Path | None) -> dict[str, str]:
         raise PolicyError(f"{path}: config file not found") from None
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise PolicyError(f"{path}: not a valid TOML file: {exc}") from None
+    for name in data:
+        if name not in TABLES:
+            near = _nearest(name, TABLES)
+            raise PolicyError(f"{path}: unknown table [{name}]" + (f" (did you mean [{near}]?)" if near
+                                                                  else f"; known: {', '.join(TABLES)}"))
     table = data.get("policy", {})
     if not isinstance(table, dict):
         raise PolicyError(f"{path}: [policy] must be a table of rule = action")
     for rule, action in table.items():
         if action not in ACTIONS:
             raise PolicyError(f"{path}: [policy] {rule!r} = {action!r}: the action must be one of {', '.join(ACTIONS)}")
+        head, dot, rest = rule.partition(".")
+        if not any(fnmatch.fnmatchcase(family, head) if dot else fnmatch.fnmatchcase(f"{family}.", rule)
+                   for family in FAMILIES):
+            near = _nearest(head, FAMILIES)
+            hint = (f" (did you mean {near + (dot + rest if dot else '.*')!r}?)" if near
+                    else f"; rule ids start with one of: {', '.join(FAMILIES)}")
+            raise PolicyError(f"{path}: [policy] {rule!r} matches no rule{hint}")
     return dict(table)
+
+
+def _nearest(word: str, choices) -> str | None:
+    return next(iter(difflib.get_close_matches(word, choices, n=1, cutoff=0.6)), None)
 
 
 def action(rule: str, policies: dict[str, str]) -> str:

@@ -18,7 +18,7 @@ from jinja2 import Environment, FunctionLoader, StrictUndefined, TemplateError, 
 from jinja2.loaders import split_template_path
 
 from .facts import Facts
-from .sections import Section
+from .sections import SECTIONS, Section
 
 PROMPTS_ENV = "AUTHORING_PROMPTS"
 
@@ -103,11 +103,13 @@ def facts_json(data) -> str:
 
 
 def template_hash(section_id: str) -> str:
-    """Hash of the section's template and every template it extends (their text, wherever it was found)."""
+    """Hash of the section's template and every template it extends (their text, wherever it was found),
+    and of its output model's schema, from which the prompt's JSON shape and counts are rendered."""
     override = override_dir()
     h = hashlib.sha256()
     for name in (f"{section_id}.md.j2", "_base.md.j2"):
         h.update(_find(name, override)[0])
+    h.update(json.dumps(SECTIONS[section_id].output.model_json_schema(), sort_keys=True).encode("utf-8"))
     return h.hexdigest()[:16]
 
 
@@ -135,4 +137,4 @@ def render(name: str, **variables) -> list[dict]:
 
 
 def messages(section: Section, facts: Facts) -> list[dict]:
-    return render(section.id, facts=facts, data=section.data(facts))
+    return render(section.id, facts=facts, data=section.data(facts), section=section, shape=section.shape(facts))

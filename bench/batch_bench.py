@@ -72,12 +72,12 @@ async def bare_calls(url: str, n: int, concurrency: int) -> tuple[float, float, 
     """n plain SDK calls with a section-sized prompt: (wall, cpu per call, errors)."""
     import openai
     from authoring import prompting
-    from authoring.draft import plan
+    from authoring.sections import plan
     from authoring.facts import load_facts
-    from authoring.llm import modes
+    from authoring.llm import BACKENDS
 
     facts = load_facts(EXAMPLE).facts
-    bodies = [{"messages": prompting.messages(s, facts), **modes.request("json_schema", s.id, s.schema(facts))}
+    bodies = [{"messages": prompting.messages(s, facts), **BACKENDS["json_schema"].request(s.id, s.schema(facts))}
               for s in plan(facts)[0] if s.output]
     client = openai.AsyncOpenAI(base_url=url, api_key="bench", max_retries=0,
                                 http_client=openai.DefaultAioHttpClient())  # as authoring's ModelClient

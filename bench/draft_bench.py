@@ -46,9 +46,9 @@ sys.path.insert(0, str(ROOT))
 
 from authoring import pipeline, prompting  # noqa: E402
 from authoring.cache import Cache  # noqa: E402
-from authoring.draft import plan  # noqa: E402
+from authoring.sections import plan  # noqa: E402
 from authoring.facts import load_facts  # noqa: E402
-from authoring.llm import ModelClient, Settings, modes  # noqa: E402
+from authoring.llm import Settings, open_client  # noqa: E402
 from authoring.pipeline import generate  # noqa: E402
 
 # The fake server, out of process, answering after `latency` and logging each
@@ -158,12 +158,10 @@ def critical_path_run(facts, settings, sections, log: Path, block: float) -> tup
 
 
 async def pipeline_titles(titles: list, settings, sections) -> int:
-    client, limit = ModelClient(settings), asyncio.Semaphore(settings.concurrency)
-    try:
+    limit = asyncio.Semaphore(settings.concurrency)
+    async with open_client(settings) as client:
         runs = await asyncio.gather(*(generate(f, settings, sections, Cache(None), client=client, limit=limit)
                                       for f in titles))
-    finally:
-        await client.close()
     return sum(r.usage.calls for results in runs for r in results.values())
 
 
@@ -207,7 +205,7 @@ def main() -> None:
     try:
         settings = Settings(base_url=url, api_key="bench", model="fake-model", concurrency=args.concurrency)
         requests = [{"messages": prompting.messages(s, facts), **settings.sampling(pipeline.max_tokens(s, settings)),
-                     **modes.request("json_schema", s.id, s.schema(facts, "json_schema"))}
+                     **settings.backend.request(s.id, settings.backend.schema(s.output, s.sizes(facts)))}
                     for s in sections]   # what the pipeline sends
         asyncio.run(generate(facts, settings, sections, Cache(None)))  # warm-up: imports, compiled templates
         asyncio.run(bare_calls(url, requests, args.concurrency))

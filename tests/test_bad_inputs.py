@@ -288,7 +288,7 @@ def test_status_and_review_take_facts_as_their_message_says(drafted):
     moved = seed.with_name("moved.yaml")
     seed.rename(moved)
     for command in ("status", "review"):
-        message = flat(clean(cli(command, folder), 1))
+        message = flat(clean(cli(command, folder), 2))
         assert "--facts" in message
         clean(cli(command, folder, "--facts", moved), 0)
 

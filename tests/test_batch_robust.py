@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from authoring.batch import up_to_date
+from authoring.folder import up_to_date
 from authoring.cli import app
 from authoring.facts import load_facts
 from authoring.llm import Settings

@@ -3,7 +3,7 @@ than it must, and still keeps its deadline."""
 import asyncio
 import time
 
-from authoring.llm import ModelClient, Settings
+from authoring.llm import BACKENDS, ModelClient, Settings
 from authoring.sections import SECTIONS
 from tests.conftest import SECRET
 from tests.fake_openai import slow_drip
@@ -23,7 +23,7 @@ async def tasks_per_call(settings) -> tuple[list, list]:
     started = []
     loop = asyncio.get_running_loop()
     loop.set_task_factory(lambda loop, coro, **kw: started.append(coro.__qualname__) or asyncio.Task(coro, loop=loop, **kw))
-    messages, schema = [{"role": "user", "content": "hi"}], FAQ.schema(None, "json_schema")
+    messages, schema = [{"role": "user", "content": "hi"}], BACKENDS["json_schema"].schema(FAQ.output)
     client = ModelClient(settings)
     bare = openai.AsyncOpenAI(base_url=settings.base_url, api_key=SECRET, max_retries=0,
                               http_client=openai.DefaultAioHttpClient())
@@ -57,7 +57,7 @@ def test_the_overall_deadline_still_cuts_a_dripping_body(fake):
     async def call():
         client = ModelClient(client_settings)
         try:
-            return await client.complete("faq", [{"role": "user", "content": "hi"}], FAQ.schema(None, "json_schema"))
+            return await client.complete("faq", [{"role": "user", "content": "hi"}], BACKENDS["json_schema"].schema(FAQ.output))
         finally:
             await client.close()
 

@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from authoring.cli import app
-from authoring.editing import replace_sections, split_page
+from authoring.chunks import replace_sections, split_page
 from authoring.files import LockError, locked
 from tests.conftest import EXAMPLE
 from tests.fake_openai import json_content
@@ -128,19 +128,19 @@ def test_review_lists_resolves_and_waives_and_waived_stays_waived(drafted):
 def test_review_of_an_unknown_flag_id_is_a_clear_error(drafted):
     folder, _ = drafted
     result = cli("review", folder, "--waive", "deadbeef", "--note", "x")
-    assert result.exit_code == 1 and "no single flag" in result.output
+    assert result.exit_code == 2 and "no single flag" in result.output
 
 
 def test_commands_on_a_folder_that_is_not_a_draft(tmp_path):
     for command in (["status", tmp_path], ["review", tmp_path], ["regen", tmp_path, "faq"]):
         result = cli(*command)
-        assert result.exit_code == 1 and "not a draft folder" in result.output
+        assert result.exit_code == 2 and "not a draft folder" in result.output
 
 
 def test_unknown_section_id_lists_the_known_ones(drafted):
     folder, _ = drafted
     result = cli("regen", folder, "fact")
-    assert result.exit_code == 1 and "unknown section fact" in result.output and "faq" in result.output
+    assert result.exit_code == 2 and "unknown section fact" in result.output and "faq" in result.output
 
 
 def test_lock_keeps_two_commands_apart(tmp_path):
@@ -176,7 +176,7 @@ def test_replace_sections_inserts_in_page_order_and_keeps_other_bytes():
 
 
 def test_a_command_killed_between_manifest_and_page_is_not_mistaken_for_a_hand_edit(drafted):
-    from authoring.draft import hand_edits
+    from authoring.folder import edits as hand_edits
     folder, _ = drafted
     page = folder / "page.md"
     synopsis = chunks(page.read_text())["synopsis"]

@@ -2,7 +2,7 @@
 import asyncio
 
 from authoring.cache import Cache
-from authoring.draft import endpoint
+from authoring.llm.embedded import endpoint
 from authoring.facts import load_facts
 from authoring.llm import Settings
 from authoring.llm.embedded import MODEL_NAME, model_file

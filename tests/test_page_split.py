@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from authoring.checks.page import parse_page
 from authoring.cli import app
-from authoring.editing import split_page
+from authoring.chunks import split_page
 from tests.conftest import EXAMPLE
 from tests.fake_openai import json_content
 
@@ -112,7 +112,7 @@ def test_text_outside_the_known_sections_stays_a_hand_edit_after_a_regen(drafted
 
 def test_a_manifest_from_before_layouts_still_tells_the_editors_text(drafted):
     """Old manifests (page_hash and body_hash only) keep working."""
-    from authoring.draft import hand_edits
+    from authoring.folder import edits as hand_edits
     folder, seed = drafted
     manifest = json.loads((folder / "manifest.json").read_text())
     del manifest["layout"]
@@ -129,7 +129,7 @@ def test_a_manifest_from_before_layouts_still_tells_the_editors_text(drafted):
 
 def test_the_same_flag_on_several_lines_can_each_be_decided(drafted):
     """Case 8: one id per occurrence, the first keeping the plain rule|section|excerpt id."""
-    from authoring.review import flag_id
+    from authoring.decisions import flag_id
     folder, _ = drafted
     page = folder / "page.md"
     lines = "".join(f"- It runs 2h 11min, note {n}.\n" for n in range(5))
@@ -139,7 +139,7 @@ def test_the_same_flag_on_several_lines_can_each_be_decided(drafted):
     assert len(flags) == 5 and len({f["id"] for f in flags}) == 5
     assert flags[0]["id"] == flag_id(flags[0])
     bad = cli("review", folder, "--waive", "zzzz", "--note", "x")
-    assert bad.exit_code == 1 and bad.output.count(flags[0]["id"]) == 1
+    assert bad.exit_code == 2 and bad.output.count(flags[0]["id"]) == 1
     for f in flags:
         result = cli("review", folder, "--waive", f["id"], "--note", "director's cut")
         assert result.exit_code == 0, result.output

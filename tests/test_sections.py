@@ -4,7 +4,8 @@ import json
 import pytest
 
 from authoring import prompting
-from authoring.draft import assemble, plan
+from authoring.chunks import assemble
+from authoring.sections import plan
 from authoring.facts import load_facts, parse_facts
 from authoring.headings import SECTIONS as HEADINGS
 from authoring.schemas import all_schemas, shipped

@@ -1,20 +1,23 @@
-"""One model call: the openai SDK over HTTP, the one place transient faults are retried."""
+"""The one model boundary: every path (draft, batch workers, the Batch API pass,
+the judge) opens its client here, builds its request body here and has its reply
+judged by the backend; the one place transient faults are retried."""
 from __future__ import annotations
 
 import asyncio
 import json
 import math
 import time
-from dataclasses import dataclass, field
+from contextlib import asynccontextmanager
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
+from typing import AsyncIterator, Protocol
 
 import openai
 from openai.types.chat import ChatCompletion
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, stop_after_delay, wait_exponential_jitter
 
-from . import modes
 from .config import Settings
+from .reply import Reply, Usage
 
 # TimeoutError: our own deadline on a whole call (a body that drips slowly never
 # trips the SDK's per-read timeout); JSONDecodeError: a 200 whose body is not JSON;
@@ -31,30 +34,22 @@ class FatalModelError(RuntimeError):
 PERMANENT_429 = ("insufficient_quota",)
 
 
-@dataclass
-class Usage:
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    calls: int = 0
-    retries: int = 0
-    seconds: float = 0.0
+class Model(Protocol):
+    """What the pipeline asks of a model client. ModelClient is one; so are the
+    stand-ins that wrap or replace it (batch.workers.CountingClient, the Batch
+    API's request recorder). Closing is the opener's (open_client)."""
 
-    def add(self, other: "Usage") -> None:
-        for name in ("prompt_tokens", "completion_tokens", "calls", "retries", "seconds"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-
-    @property
-    def tokens(self) -> int:
-        return self.prompt_tokens + self.completion_tokens
+    async def complete(self, name: str, messages: list[dict], schema: dict,
+                       max_tokens: int | None = None) -> Reply: ...
 
 
-@dataclass
-class Reply:
-    text: str | None                    # the schema-shaped JSON text, None when there is none
-    usage: Usage
-    problem: str | None = None          # why this reply cannot be used (truncated, refusal, empty)
-    fault: bool = False                 # the server kept failing: retries are spent, stop asking
-    raw: dict = field(default_factory=dict)
+def request(settings: Settings, name: str, messages: list[dict], schema: dict,
+            max_tokens: int | None = None) -> dict:
+    """The chat.completions body of one request, as sent directly or written into a
+    Batch API file; `schema` as the backend adapted it."""
+    max_tokens = min(max_tokens or settings.max_tokens, settings.max_tokens)
+    return {"model": settings.model, "messages": messages, **settings.sampling(max_tokens),
+            **settings.backend.request(name, schema)}
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -108,9 +103,11 @@ def completion(raw) -> ChatCompletion:
 
 
 class ModelClient:
+    """The openai SDK with our retries and deadline; a run gets one from open_client."""
+
     def __init__(self, settings: Settings):
         self.settings = settings
-        self.mode = settings.resolved_mode()
+        self.backend = settings.backend
         # aiohttp under the SDK (its documented option): a call costs 1.6 ms of CPU
         # against httpx's 2.0 ms, whose pool scans every connection on each request
         self.client = openai.AsyncOpenAI(base_url=settings.base_url, api_key=settings.api_key or "not-needed",
@@ -124,7 +121,7 @@ class ModelClient:
 
     async def complete(self, name: str, messages: list[dict], schema: dict, max_tokens: int | None = None) -> Reply:
         s = self.settings
-        max_tokens = min(max_tokens or s.max_tokens, s.max_tokens)
+        body = request(s, name, messages, schema, max_tokens)
         usage = Usage()
         started = time.perf_counter()
         retrying = AsyncRetrying(retry=retry_if_exception(is_transient), wait=self._wait, reraise=True,
@@ -136,9 +133,7 @@ class ModelClient:
                     # asyncio.timeout, not wait_for: on 3.11 wait_for runs the call in a task
                     # of its own, a task and its callbacks more per call (bench/draft_bench.py)
                     async with asyncio.timeout(s.timeout):
-                        raw = await self.client.chat.completions.with_raw_response.create(
-                            model=s.model, messages=messages, **s.sampling(max_tokens),
-                            **modes.request(self.mode, name, schema))
+                        raw = await self.client.chat.completions.with_raw_response.create(**body)
                     response = completion(raw)
         except Exception as exc:
             usage.retries = usage.calls - 1
@@ -150,23 +145,7 @@ class ModelClient:
         finally:
             usage.seconds = time.perf_counter() - started
         usage.retries = usage.calls - 1
-        if response.usage:
-            usage.prompt_tokens = response.usage.prompt_tokens or 0
-            usage.completion_tokens = response.usage.completion_tokens or 0
-        if not response.choices:
-            return Reply(None, usage, "the server returned no choices")
-        choice = response.choices[0]
-        message = choice.message
-        text = modes.payload(self.mode, message)
-        if getattr(message, "refusal", None):
-            return Reply(text, usage, f"the model refused: {message.refusal}")
-        if choice.finish_reason == "length":
-            return Reply(text, usage, f"the output was cut off at {s.tokens_field}={max_tokens}")
-        if choice.finish_reason == "content_filter":
-            return Reply(text, usage, "the output was stopped by the server's content filter")
-        if not text or not text.strip():
-            return Reply(None, usage, "the model returned empty output")
-        return Reply(text, usage)
+        return self.backend.reply(response, usage, s.tokens_field, body[s.tokens_field])
 
     def describe(self, exc: openai.APIStatusError) -> str:
         hint = {400: "the server rejected the request (is the structured-output mode right? try --mode)",
@@ -205,3 +184,13 @@ def describe_transient(exc: BaseException, settings: Settings) -> str:
         return f"{settings.endpoint}: the response body was not valid JSON"
     status = getattr(exc, "status_code", None)
     return f"{settings.endpoint}: {'server error ' + str(status) if status else type(exc).__name__}"
+
+
+@asynccontextmanager
+async def open_client(settings: Settings) -> AsyncIterator[ModelClient]:
+    """The model client of one run, closed when the run ends: the only way any path gets one."""
+    client = ModelClient(settings)
+    try:
+        yield client
+    finally:
+        await client.close()

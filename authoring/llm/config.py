@@ -7,7 +7,9 @@ from dataclasses import dataclass, field, replace
 from fnmatch import fnmatchcase
 from urllib.parse import urlsplit
 
-MODES = ("json_schema", "json_object", "tools")
+from .backends import BACKENDS, Backend
+
+MODES = tuple(BACKENDS)
 TOKENS_PARAMS = ("max_tokens", "max_completion_tokens")
 
 # How a model takes its sampling parameters, first match on the model name (the
@@ -122,6 +124,11 @@ class Settings:
             return self.mode
         return "json_object" if self.embedded else "json_schema"
 
+    @property
+    def backend(self) -> Backend:
+        """How this server is asked for schema-shaped output (llm/backends)."""
+        return BACKENDS[self.resolved_mode()]
+
     def _rule(self) -> dict:
         name = (self.model or "").rsplit("/", 1)[-1].lower()
         return next(rule for pattern, rule in MODEL_SAMPLING if fnmatchcase(name, pattern))
@@ -139,6 +146,12 @@ class Settings:
         if temperature is not None and temperature != "default":
             out["temperature"] = temperature
         return out
+
+    def cost(self, prompt_tokens: int, completion_tokens: int) -> float | None:
+        """USD for these tokens at the configured prices; None when a price is not set."""
+        if self.price_in is None or self.price_out is None:
+            return None
+        return round((prompt_tokens * self.price_in + completion_tokens * self.price_out) / 1e6, 6)
 
     @property
     def endpoint(self) -> str:

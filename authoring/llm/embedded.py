@@ -10,8 +10,13 @@ import sys
 import tempfile
 import time
 import urllib.request
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
+from typing import Iterator
+
+from ..files import DraftError
+from .config import Settings
 
 MODEL_NAME = "smollm2-135m-instruct"
 
@@ -104,3 +109,25 @@ class EmbeddedServer:
         if self.log:
             self.log.close()
             self.log = None
+
+
+@contextmanager
+def endpoint(settings: Settings) -> Iterator[Settings]:
+    """The settings to call: as configured, or the embedded server started for the duration."""
+    if not settings.embedded:
+        if not settings.model:
+            raise DraftError(f"no model named for {settings.endpoint}: set AUTHORING_MODEL or pass --model")
+        yield settings
+        return
+    try:
+        server = EmbeddedServer()
+        server.__enter__()
+    except EmbeddedError as exc:
+        raise DraftError(str(exc)) from None
+    try:
+        # llama-cpp-python's server runs one completion at a time and crashes
+        # (segfault in libllama) when requests overlap: send them one by one
+        yield settings.with_endpoint(server.base_url, MODEL_NAME, settings.resolved_mode(), f"embedded:{MODEL_NAME}",
+                                     concurrency=1)
+    finally:
+        server.__exit__(None, None, None)

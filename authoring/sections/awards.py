@@ -2,6 +2,9 @@ from .base import Section
 
 SECTION = Section(
     id="awards",
+    heading="Awards",
+    order=90,
+    bullets=True,
     needs=("awards",),
     present=lambda f: bool(f.awards),
     template="""

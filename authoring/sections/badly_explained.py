@@ -12,6 +12,8 @@ class BadlyExplained(Output):
 
 SECTION = Section(
     id="badly_explained",
+    heading="Plot Summary – Badly Explained",
+    order=20,
     needs=("plot", "genres"),
     output=BadlyExplained,
     max_tokens=150,

@@ -1,5 +1,8 @@
-"""What a section is: which facts it reads, how the model's output is shaped,
-and how it renders to the page's Markdown. One module per section registers one."""
+"""What a section is: its heading and place on the page, which facts it reads and
+when it is present, how the model's output is shaped, the rules the checker
+applies to it, and how it renders to the page's Markdown. One module per section
+declares one; everything else (headings, prompts' JSON shape, exported schemas,
+structure checks) reads it from there."""
 from __future__ import annotations
 
 import functools
@@ -12,8 +15,6 @@ from jinja2 import Environment, StrictUndefined
 from pydantic import BaseModel, ConfigDict
 
 from ..facts import Facts
-from ..llm import modes
-from ..headings import SECTIONS
 
 
 class Output(BaseModel):
@@ -83,27 +84,74 @@ def strict_schema(output: type[Output]) -> dict:
     return pydantic_function_tool(output, name=output.__name__)["function"]["parameters"]
 
 
+def sized(schema: dict, sizes: dict[str, int]) -> dict:
+    """`schema` with each named array held to exactly n items; `schema` itself is
+    shared and left as it is."""
+    if not sizes:
+        return schema
+    properties = dict(schema["properties"])
+    for prop, n in sizes.items():
+        properties[prop] = {**properties[prop], "minItems": n, "maxItems": n}
+    return {**schema, "properties": properties}
+
+
 @functools.cache
-def _server_schema(output: type[Output], mode: str | None) -> dict:
-    return modes.adapt(mode, strict_schema(output)) if mode else strict_schema(output)
+def _item_bounds(output: type[Output], prop: str) -> tuple[int, int]:
+    schema = output.model_json_schema()["properties"][prop]
+    return schema["minItems"], schema["maxItems"]
+
+
+def example(schema: dict, defs: dict | None = None) -> str:
+    """A compact JSON example of a schema's shape, as a prompt shows it:
+    {"parts": [{"heading": "...", "paragraph": "..."}, ...]}."""
+    defs = schema.get("$defs", {}) if defs is None else defs
+    if "$ref" in schema:
+        return example(defs[schema["$ref"].rsplit("/", 1)[-1]], defs)
+    if "enum" in schema:
+        return " | ".join(json.dumps(v, ensure_ascii=False) for v in schema["enum"])
+    kind = schema.get("type")
+    if kind == "object":
+        return "{" + ", ".join(f"{json.dumps(k)}: {example(v, defs)}" for k, v in schema["properties"].items()) + "}"
+    if kind == "array":
+        return f"[{example(schema['items'], defs)}, ...]"
+    return {"string": '"..."', "integer": "0", "number": "0.0", "boolean": "true"}.get(kind, "...")
 
 
 @dataclass(frozen=True)
 class Section:
     id: str
+    heading: str                                # its `## ` heading on the page (../shared/spec/page.md)
+    order: int                                  # place on the page: sections are shown by ascending order
     needs: tuple[str, ...]                      # top-level facts fields it reads
     template: str                               # Jinja2 body, rendered with facts= and out=
     output: type[Output] | None = None          # model-made when set
-    present: Callable[[Facts], bool] = lambda facts: True
+    present: Callable[[Facts], bool] = lambda facts: True   # False: left out; the checker flags it if written
     spoilers: bool = False                      # only the ending section may read plot.ending
     max_tokens: int | None = None               # a bound on the reply, sized to the schema; a small
                                                 # model otherwise rambles until the server's cap
     # facts-dependent tightening of the output schema (e.g. one item per fact)
     array_sizes: Callable[[Facts], dict[str, int]] = field(default=lambda facts: {})
+    bullets: bool = False                       # a list section: the checker wants `- ` items
+    parts: str | None = None                    # the output's list whose items are the `### ` parts; its
+                                                # min/max items are how many parts the checker wants
 
-    @property
-    def heading(self) -> str:
-        return SECTIONS[self.id]
+    def count(self, prop: str) -> tuple[int, int]:
+        """(fewest, most) items the output model allows in its list `prop`."""
+        return _item_bounds(self.output, prop)
+
+    def part_count(self) -> tuple[int, int] | None:
+        """(fewest, most) `### ` parts, read from the output model; None: not counted."""
+        return self.count(self.parts) if self.parts else None
+
+    def shape(self, facts: Facts | None = None) -> str:
+        """The JSON shape the prompt asks for, derived from the output model (and the
+        facts, for lists with one item per fact), so that no prompt repeats it by hand."""
+        schema = self.output.model_json_schema()
+        text = f"Return {example(schema)}"
+        for prop, n in self.sizes(facts).items():
+            items = schema["properties"][prop]["items"]
+            text += f" with exactly {n} {'strings' if items.get('type') == 'string' else 'items'}"
+        return text + "."
 
     @property
     def made_by(self) -> str:
@@ -122,18 +170,14 @@ class Section:
         text = json.dumps(self.data(facts), sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
-    def schema(self, facts: Facts | None = None, mode: str | None = None) -> dict:
-        """The JSON schema the server enforces: all fields required, no extras,
-        arrays sized to the facts where the section writes one item per fact,
-        adapted to what a `mode` of server can enforce. Shared: do not mutate."""
-        base = _server_schema(self.output, mode)
-        sizes = self.array_sizes(facts) if facts is not None else {}
-        if not sizes:
-            return base
-        properties = dict(base["properties"])
-        for prop, n in sizes.items():
-            properties[prop] = {**properties[prop], "minItems": n, "maxItems": n}
-        return {**base, "properties": properties}
+    def schema(self, facts: Facts | None = None) -> dict:
+        """The JSON schema of the output: all fields required, no extras, arrays
+        sized to the facts where the section writes one item per fact. How a mode
+        of server takes it is the backend's (llm/backends). Shared: do not mutate."""
+        return sized(strict_schema(self.output), self.sizes(facts))
+
+    def sizes(self, facts: Facts | None) -> dict[str, int]:
+        return self.array_sizes(facts) if facts is not None else {}
 
     def validate(self, facts: Facts, raw: str) -> Output:
         # strict=False: llama.cpp's JSON grammar lets raw newlines and tabs into

@@ -12,6 +12,8 @@ class BehindTheScenes(Output):
 
 SECTION = Section(
     id="behind_the_scenes",
+    heading="Behind the Scenes",
+    order=100,
     needs=("trivia", "directors", "crew", "based_on", "filming_locations"),
     output=BehindTheScenes,
     max_tokens=600,

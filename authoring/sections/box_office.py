@@ -2,6 +2,8 @@ from .base import Section
 
 SECTION = Section(
     id="box_office",
+    heading="Box Office",
+    order=70,
     needs=("box_office",),
     present=lambda f: bool(f.box_office and (f.box_office.budget is not None or f.box_office.domestic_gross is not None
                                              or f.box_office.worldwide_gross is not None)),

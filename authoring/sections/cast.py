@@ -2,6 +2,9 @@ from .base import Section
 
 SECTION = Section(
     id="cast",
+    heading="Cast & Characters",
+    order=50,
+    bullets=True,
     needs=("cast",),
     present=lambda f: bool(f.cast),
     template="""

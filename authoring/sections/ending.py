@@ -12,6 +12,8 @@ class Ending(Output):
 
 SECTION = Section(
     id="ending",
+    heading="Spoilers and Ending Explained",
+    order=40,
     needs=("plot", "cast"),
     output=Ending,
     max_tokens=500,

@@ -17,6 +17,8 @@ class Faq(Output):
 
 SECTION = Section(
     id="faq",
+    heading="FAQ",
+    order=140,
     needs=("directors", "writers", "based_on", "awards", "runtime_minutes", "filming_locations", "plot", "cast"),
     output=Faq,
     max_tokens=800,

@@ -2,6 +2,8 @@ from .base import Section
 
 SECTION = Section(
     id="overview",
+    heading="Quick Overview",
+    order=10,
     needs=("directors", "writers", "genres", "runtime_minutes", "release_date", "ratings", "countries", "languages"),
     template="""
 {% if facts.directors %}- Director{{ 's' if facts.directors|length > 1 }}: {{ facts.directors|join_and }}

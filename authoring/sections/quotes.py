@@ -15,6 +15,9 @@ class Quotes(Output):
 
 SECTION = Section(
     id="quotes",
+    heading="Memorable Quotes",
+    order=60,
+    bullets=True,
     needs=("quotes", "cast", "plot"),
     output=Quotes,
     max_tokens=500,

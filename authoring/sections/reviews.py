@@ -14,6 +14,8 @@ class Reviews(Output):
 
 SECTION = Section(
     id="reviews",
+    heading="Reviews",
+    order=80,
     needs=("reviews", "audience", "genres", "content_warnings", "cast", "plot"),
     output=Reviews,
     max_tokens=500,

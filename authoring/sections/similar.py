@@ -12,6 +12,9 @@ class Similar(Output):
 
 SECTION = Section(
     id="similar",
+    heading="Similar Movies",
+    order=120,
+    bullets=True,
     needs=("similar", "genres", "plot"),
     output=Similar,
     max_tokens=500,

@@ -2,6 +2,9 @@ from .base import Section
 
 SECTION = Section(
     id="soundtrack",
+    heading="Soundtrack",
+    order=130,
+    bullets=True,
     needs=("soundtrack",),
     present=lambda f: bool(f.soundtrack),
     template="""

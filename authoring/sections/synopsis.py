@@ -11,12 +11,15 @@ class Part(Output):
 
 
 class Synopsis(Output):
-    """The story up to (not including) the ending, in 3-6 headed parts."""
+    """The story up to (not including) the ending, in headed parts."""
     parts: Annotated[list[Part], Field(min_length=3, max_length=6)]
 
 
 SECTION = Section(
     id="synopsis",
+    heading="Detailed Plot Synopsis",
+    order=30,
+    parts="parts",
     needs=("plot", "cast"),
     output=Synopsis,
     max_tokens=1200,
