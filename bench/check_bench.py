@@ -6,16 +6,25 @@
   dev sections    the same on each `## ` section of the Leaving Las Vegas dev
                   page, as a mini page `# Title (Year)` + that section
   full pages      check_page on each dev page against its facts.yaml
+  long pages      check_page on pages of --long-mb megabytes (default 5) made from
+                  the Leaving Las Vegas dev page (or the example page): one single
+                  paragraph and one of many lines, each as the page repeated
+                  (the shape of the issue's probe, and of a model stuck in a loop)
+                  and with two words of every line changed at random (no two
+                  lines alike: what the checker costs per distinct line); seconds
+                  per page, wall clock and CPU (target: at most 5 s)
 
-Each figure is the best of --repeat batches of --reps calls (after a warm-up
-call), in milliseconds per call.
+Each per-page figure is the best of --repeat batches of --reps calls (after a
+warm-up call), in milliseconds per call; the long pages are checked once each.
 
-    python bench/check_bench.py [--reps 200] [--repeat 5] [--profile]
+    python bench/check_bench.py [--reps 200] [--repeat 5] [--long-mb 5] [--profile]
 """
 from __future__ import annotations
 
 import argparse
 import json
+import random
+import re
 import statistics
 import sys
 import time
@@ -64,10 +73,47 @@ def dev_sections(facts, page: str) -> list[tuple[str, str]]:
     return [(h, f"# {facts.title} ({facts.year})\n\n## {h}\n" + "\n".join(b).strip("\n") + "\n") for h, b in out]
 
 
+def long_pages(page: str, size: int, vary: bool, seed: int = 0) -> tuple[str, str]:
+    """A single-paragraph page and a many-line page of `size` characters from the lines
+    of `page` (title line kept), repeated; with vary, two words of every line replaced
+    by other words of the page at random."""
+    rng = random.Random(seed)
+    lines = page.split("\n")
+    vocab = sorted(set(re.findall(r"[A-Za-z][a-z]+", page)))
+    out, n = [], 0
+    while n < size * 1.3:   # the paragraph loses the headings and list marks
+        for line in lines[1:]:
+            words = line.split(" ")
+            if vary and len(words) > 3 and not line.startswith("#"):
+                for _ in range(2):
+                    words[rng.randrange(1, len(words))] = rng.choice(vocab)
+            out.append(" ".join(words))
+            n += len(out[-1]) + 1
+    many = (lines[0] + "\n" + "\n".join(out))[:size - 1] + "\n"
+    prose = " ".join(re.sub(r"^\s*(?:[-*]|\d+[.)])\s+", "", x) for x in out if x.strip() and not x.startswith("#"))
+    head = lines[0] + "\n\n## Detailed Plot Synopsis\n"
+    para = head + prose[:size - len(head) - 1] + "\n"
+    return para, many
+
+
+def long_page_seconds(facts, page: str, mb: float) -> None:
+    size = int(mb * 1_000_000)
+    print(f"long pages ({mb:g} MB, check_page once each), seconds per page:")
+    for vary in (False, True):
+        para, many = long_pages(page, size, vary)
+        for shape, text in (("single paragraph", para), ("many lines", many)):
+            wall, cpu = time.perf_counter(), time.process_time()
+            flags = check_page(facts, text)
+            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+            what = f"{shape}, {'no two lines alike' if vary else 'repeated'}"
+            print(f"  {what:<36} {wall:6.2f} s wall {cpu:6.2f} s CPU  ({len(text):,} chars, {len(flags)} flags)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--reps", type=int, default=200, help="calls per batch (full pages: a tenth)")
     ap.add_argument("--repeat", type=int, default=5, help="batches; the best is reported")
+    ap.add_argument("--long-mb", type=float, default=5.0, help="size of the long pages in MB (0: skip them)")
     ap.add_argument("--profile", action="store_true", help="print a cProfile of the section pages instead")
     args = ap.parse_args()
 
@@ -108,11 +154,25 @@ def main() -> None:
         print(f"  {'average':<32} {statistics.mean(times):7.3f}")
 
     print("full dev pages (check_page), ms per page:")
+    times = []
     for case in sorted(p for p in DEV.iterdir() if (p / "page.md").exists()) if DEV.exists() else []:
         f = load_facts(case / "facts.yaml").facts
         text = (case / "page.md").read_text(encoding="utf-8")
         ms = per_call_ms(lambda: check_page(f, text), max(1, args.reps // 10), args.repeat)
+        times.append(ms)
         print(f"  {case.name:<32} {ms:7.3f}")
+    if times:
+        print(f"  {'average':<32} {statistics.mean(times):7.3f}")
+
+    if args.long_mb > 0:
+        if llv.exists():
+            long_page_seconds(dev_facts, (llv / "page.md").read_text(encoding="utf-8"), args.long_mb)
+        else:
+            from authoring.chunks import assemble
+            from authoring.sections import plan
+            present, _ = plan(facts)
+            page = assemble(facts, {s.id: bodies.get(s.id) or s.render(facts) for s in present})
+            long_page_seconds(facts, page, args.long_mb)
 
 
 if __name__ == "__main__":

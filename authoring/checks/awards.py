@@ -3,12 +3,15 @@ recipient) must match an award in the facts, and every claim about what the film
 is based on must match based_on (kind, title, author)."""
 from __future__ import annotations
 
+import functools
 import re
+from bisect import bisect_left, bisect_right
 
 from .context import Ctx
 from .index import AWARD_BODIES, AwardEntry, body_key, cat_tokens
 from .page import Line
-from .text import Prefilter, fold, literal_alt, norm_words, sentence_spans
+from .spans import Spans
+from .text import Prefilter, bounded, caseless, fold, literal_alt, norm_words, sentence_spans, word_alt
 
 BODY_NAMES = {
     "academy": "Academy Award", "golden_globe": "Golden Globe", "bafta": "BAFTA", "emmy": "Emmy",
@@ -18,15 +21,21 @@ BODY_NAMES = {
 }
 
 RE_CATEGORY = re.compile(r"\bBest(?:\s+(?:(?:in|of|a|an|the|by|for|and|&)\s+)*(?:[A-Z][\w'-]*|[A-Z]))+")
-RE_RESULT = re.compile(
-    r"(?P<won>\bwon\b|\bwins?\b|\bwinning\b|\bwinners?\b|\bawarded\b|\btook home\b|\btakes home\b|-winning\b|\bvictory\b)"
-    r"|(?P<nom>\bnominated\b|\bnominations?\b|\bnominees?\b|\bnods?\b|\bshortlisted\b|\bup for\b|-nominated\b|"
-    r"\blost\b|\bloses\b|\bdid not win\b|\bdidn't win\b)"
-    r"|(?P<weak>\breceived\b|\breceives\b|\bearned\b|\bearns\b|\bpicked up\b|\bcollected\b|\bclaimed\b|\bscooped\b|"
-    r"\bhonou?red with\b|\bbagged\b|\bgarnered\b)", re.I)
-RE_YEAR = re.compile(r"(?<![\d$.,])(1[89]\d\d|20\d\d)(?![\d,])")
+# the words that say how an award went, each a whole word (case aside); "-winning" after a word
+RESULT_WORDS = {
+    **dict.fromkeys("won win wins winning winner winners awarded victory -winning".split() + ["took home", "takes home"],
+                    "won"),
+    **dict.fromkeys("nominated nomination nominations nominee nominees nod nods shortlisted -nominated lost loses".split()
+                    + ["up for", "did not win", "didn't win"], "nominated"),
+    **dict.fromkeys("received receives earned earns collected claimed scooped bagged garnered".split()
+                    + ["picked up", "honoured with", "honored with"], "weak"),
+}
+# in caseless() text; no two words can match at one place, so the word found says the result
+RE_RESULT = re.compile(word_alt(RESULT_WORDS) + r"\b")
+# (?<![\d$.,]) tested after the first two digits, so that the regex engine can skip to a 1 or a 2
+RE_YEAR = re.compile(r"((?:1[89]|20)(?<![\d$.,][\s\S][\s\S])\d\d)(?![\d,])")
 RE_AWARD_WINNING = re.compile(r"\baward-winning\b|\bprize-winning\b|\bawards? (?:winner|success)", re.I)
-_CATEGORY, _RESULT, _AWARD_WINNING = Prefilter(RE_CATEGORY), Prefilter(RE_RESULT), Prefilter(RE_AWARD_WINNING)
+_CATEGORY, _AWARD_WINNING = Prefilter(RE_CATEGORY), Prefilter(RE_AWARD_WINNING)
 
 KINDS = (r"graphic novel|comic book|short story|stage play|stage musical|video game|tv series|television series|"
          r"true story|true events|real events|real-life events|fairy tale|novella|novel|memoir|autobiography|"
@@ -40,7 +49,7 @@ RE_SRC_TITLE = re.compile(r"\b(?:based on|adapted from|an adaptation of|adaptati
                           r"(?P<t>[A-Z][\w'-]*(?:\s+(?:(?:of|the|and|a|an|in|on|to|for|&)\s+)*[A-Z][\w'-]*)*)")
 RE_SRC_C = re.compile(rf"\b(?:the|a|an|his|her)\s+(?:[\w'-]+\s+){{0,2}}?(?P<kind>{KINDS})\s+(?:that\s+)?(?:the film|the movie|it)"
                       rf"\s+(?:is|was)\s+(?:based on|adapted from)", re.I)
-RE_SRC_POSS = re.compile(rf"^'s\s+(?:[\w'-]+\s+){{0,2}}?(?P<kind>{KINDS})\b", re.I)
+RE_SRC_POSS = re.compile(rf"'s\s+(?:[\w'-]+\s+){{0,2}}?(?P<kind>{KINDS})\b", re.I)
 RE_NEGATED = re.compile(r"\bnot based on\b|\bisn't based on\b|\bwasn't based on\b|\boriginal screenplay\b|"
                         r"\boriginal story\b|\bnot an adaptation\b|\bnot adapted\b", re.I)
 _KIND_KEYS = tuple(sorted({k for k in KINDS.split("|")
@@ -68,6 +77,74 @@ KIND_OK = {
     "true story": {"true events", "real events", "real-life events", "story"},
     "video game": {"game", "source material"},
 }
+_KIND_KEYS_RE = re.compile(literal_alt(_KIND_KEYS))   # any of them in a text, in one scan
+# what RE_NEGATED cannot match without, in lower-cased ASCII text
+_NEGATED_KEYS = re.compile(literal_alt(("not based on", "n't based on", "original screenplay", "original story",
+                                        "not an adaptation", "not adapted")))
+
+
+def _split_top(p: str) -> list[str]:
+    """p's alternatives: split at the `|` outside groups (and after no backslash)."""
+    out, depth, start, i = [], 0, 0, 0
+    while i < len(p):
+        c = p[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            out.append(p[start:i])
+            start = i + 1
+        i += 1
+    out.append(p[start:])
+    return out
+
+
+@functools.lru_cache(maxsize=256)
+def _flat_alts(p: str) -> tuple[str, ...]:
+    """p's alternatives in order, each `(?:x )?rest` written as `x rest` then `rest`: the
+    same matches as `(?:p)` in an alternation of them, which now starts with a letter in
+    every branch, so that the regex engine skips to those letters."""
+    out = []
+    for alt in _split_top(p):
+        if alt.startswith("(?:"):
+            depth, i = 0, 0
+            while i < len(alt):
+                c = alt[i]
+                if c == "\\":
+                    i += 2
+                    continue
+                depth += c == "("
+                depth -= c == ")"
+                if depth == 0:
+                    break
+                i += 1
+            inner = alt[3:i]
+            if alt[i + 1:i + 2] == "?" and alt[i + 2:i + 3] not in ("?", "+") and len(_split_top(inner)) == 1 \
+                    and "(" not in inner:
+                out += [inner + alt[i + 2:], alt[i + 2:]]
+                continue
+            return (f"(?:{p})",)    # not a form this knows: as it was
+        out.append(alt)
+    return tuple(out)
+
+
+def _by_first_char(alts: list[str]) -> str:
+    """"|".join(alts), written as one branch per first character, the alternatives that start
+    with it in their order: `a(?:x|y)|b(?:z)` for `ax|bz|ay`. At a position only the branch of
+    its character can match, so the matches are the same; the regex engine tries one branch
+    instead of every alternative. As it was when an alternative does not start with a literal."""
+    groups: dict[str, list[str]] = {}
+    for alt in alts:
+        lit = alt[:2] if alt[:1] == "\\" and alt[1:2] and not alt[1].isalnum() else alt[:1]
+        after = alt[len(lit):len(lit) + 1]
+        if not lit or not (lit[0] == "\\" or lit.isalnum() or lit in " '-") or (after and after in "?*+{"):
+            return "|".join(alts)
+        groups.setdefault(lit, []).append(alt[len(lit):])
+    return "|".join(f"{lit}(?:{'|'.join(rests)})" for lit, rests in groups.items())
 
 
 def _prep(idx) -> tuple:
@@ -80,115 +157,119 @@ def _prep(idx) -> tuple:
         if k not in known:
             body_alts.append((k, re.escape(a.award)))
             known.add(k)
-    rx_body = Prefilter(re.compile("|".join(f"(?:{p})" for _, p in body_alts), re.I))
+    # the bodies' names are literal words (re.escape'd or written so): lower-cased, they match in caseless()
+    # text, which the regex engine scans far faster than with re.I
+    assert not any("\\" in p for _, p in AWARD_BODIES)   # no escape a lower-casing could change
+    rx_body = re.compile(_by_first_char([caseless(alt) for _, p in body_alts for alt in _flat_alts(p)]))
     cats = {a.category for a in facts.awards}
     rx_cat_known = re.compile(r"(?<![A-Za-z])(?:" + literal_alt(cats, ignorecase=True) + r")(?![A-Za-z])", re.I) \
         if cats else None
     titles = [fold(t) for t in idx.title_strings if t]
-    rx_titles = re.compile(r"(?<![A-Za-z0-9])(?:" + literal_alt(titles, ignorecase=True) + r")(?![A-Za-z0-9])", re.I) \
+    rx_titles = re.compile(bounded(literal_alt(titles, ignorecase=True)), re.I) \
         if titles else None
     triggers = {"award", "oscar", "best", "globe", "bafta", "prize", "emmy", "nominat", "winning", "palme", "golden",
                 "guild", "critics", "spirit", "cesar", "goya", "razz", "festival", "sundance", "saturn", "grammy",
                 "berlinale", "national board", "circle", "aacta", "annie", "hugo"}
     triggers |= {a.award.lower() for a in facts.awards} | {a.category.lower() for a in facts.awards}
-    return rx_body, rx_cat_known, rx_titles, tuple(triggers)
+    # the words as one regex: any of them in a line, found in one scan
+    return rx_body, rx_cat_known, rx_titles, re.compile(literal_alt(triggers)).search
 
 
 def check(ctx: Ctx) -> None:
-    rx_body, rx_cat_known, rx_titles, triggers = ctx.idx.derived("awards", _prep)
+    prep = ctx.idx.derived("awards", _prep)
     for line in ctx.page.lines:
-        if line.kind != "text":
-            continue
-        low = line.folded.lower()
-        if not any(t in low for t in triggers):
-            continue
-        _awards_line(ctx, line, rx_body, rx_cat_known, rx_titles)
+        if line.kind == "text":
+            ctx.per_line("awards", line, lambda: _awards_if_named(ctx, line, *prep))
     _source(ctx)
+
+
+def _awards_if_named(ctx: Ctx, line: Line, rx_body, rx_cat_known, rx_titles, triggered) -> None:
+    if triggered(line.folded.lower()) is not None:
+        _awards_line(ctx, line, rx_body, rx_cat_known, rx_titles)
 
 
 def _body_of(match_text: str) -> str:
     return body_key(re.sub(r"-(?:winning|nominated|winner|nominee)$", "", match_text, flags=re.I))
 
 
-def _awards_line(ctx: Ctx, line: Line, rx_body: Prefilter, rx_cat_known, rx_titles) -> None:
+def _awards_line(ctx: Ctx, line: Line, rx_body: re.Pattern, rx_cat_known, rx_titles) -> None:
     text = line.folded
+    low = caseless(text)
     idx = ctx.idx
     mentions = ctx.mentions(line)
+    people = ctx.mention_spans(line)
 
     def in_person(s, e):
-        return any(m.start <= s and e <= m.end for m in mentions)
+        return people.containing(s, e) is not None
 
     title_spans = None
 
     def in_title(s, e):
         nonlocal title_spans
         if title_spans is None:
-            title_spans = [m.span() for m in rx_titles.finditer(text)] if rx_titles else []
-        return any(ps <= s and e <= pe for ps, pe in title_spans)
+            title_spans = Spans([m.span() for m in rx_titles.finditer(text)] if rx_titles else [])
+        return title_spans.containing(s, e) is not None
 
-    bodies = [(m.start(), m.end(), _body_of(m.group())) for m in rx_body.finditer(text)
+    bodies = [(m.start(), m.end(), _body_of(text[m.start():m.end()])) for m in rx_body.finditer(low)
               if not in_person(m.start(), m.end()) and not in_title(m.start(), m.end())]
     cats = []
+    known = Spans([])        # the categories of the facts found: a generic "Best ..." may not overlap one
     for rx in filter(None, (rx_cat_known, _CATEGORY)):
         for m in rx.finditer(text):
-            if any(m.start() < e and s < m.end() for s, e, _ in cats) or in_person(m.start(), m.end()):
+            if known.overlaps(m.start(), m.end()) or in_person(m.start(), m.end()):
                 continue
             if in_title(m.start(), m.end()):
                 continue
             cats.append((m.start(), m.end(), m.group()))
+        known = Spans([(cs, ce) for cs, ce, _ in cats])
     cats.sort()
     generic = [m for m in _AWARD_WINNING.finditer(text)]
     if not bodies and not cats and not generic:
         return
     awards = idx.awards
+    body_spans = Spans([(bs, be) for bs, be, _ in bodies], bodies)
     if not awards:
         for s, e, _ in bodies:
             ctx.add("awards.none", "error", line, s, e, "the facts list no awards", None, line.text[s:e])
         for s, e, _ in cats:
-            if not any(bs <= s < be for bs, be, _ in bodies):
+            if body_spans.at(s) is None:
                 ctx.add("awards.none", "error", line, s, e, "the facts list no awards", None, line.text[s:e])
         for m in generic:
             ctx.add("awards.none", "error", line, m.start(), m.end(), "the facts list no awards", None, m.group())
         return
-    sents = sentence_spans(text)
+    sents = Spans(sentence_spans(text))
 
     def sent(pos):
-        for s, e in sents:
-            if s <= pos < e:
-                return s, e
-        return 0, len(text)
+        return sents.at(pos) or (0, len(text))
 
-    results = [(m.start(), m.end(), "won" if m.group("won") else "nominated" if m.group("nom") else "weak")
-               for m in _RESULT.finditer(text)]
+    results = [(m.start(), m.end(), RESULT_WORDS[m.group()]) for m in RE_RESULT.finditer(low)]
+    result_spans = Spans([(rs, re_) for rs, re_, _ in results], results)
     years = [(m.start(), m.end(), int(m.group(1))) for m in RE_YEAR.finditer(text)]
-    used_bodies = set()
+    year_spans = Spans([(ys, ye) for ys, ye, _ in years], years)
+    claimed = set()         # the sentences that name a category: their bodies belong to it
     for i, (cs, ce, ctext) in enumerate(cats):
         ss, se = sent(cs)
         lo = max(ss, cats[i - 1][1] if i else ss)
         hi = min(se, cats[i + 1][0] if i + 1 < len(cats) else se)
         # body: last before in the sentence, else first after, else none
         body = None
-        for bs, be, bk in bodies:
-            if ss <= bs and be <= cs:
-                body = bk
+        j = bisect_right(body_spans.ends, cs) - 1
+        if j >= 0 and body_spans.starts[j] >= ss:
+            body = bodies[j][2]
         if body is None:
-            for bs, be, bk in bodies:
-                if ce <= bs < hi:
-                    body = bk
-                    break
-        for j, (bs, be, bk) in enumerate(bodies):
-            if ss <= bs < se:
-                used_bodies.add(j)
+            after = body_spans.between(ce, hi)
+            if after:
+                body = after[0][2]
+        claimed.add((ss, se))
         # result: nearest before (within segment), else first after
         res = None
-        for rs, re_, kind in results:
-            if lo <= rs and re_ <= cs:
-                res = (rs, re_, kind)
+        j = bisect_right(result_spans.ends, cs) - 1
+        if j >= 0 and result_spans.starts[j] >= lo:
+            res = results[j]
         if res is None:
-            for rs, re_, kind in results:
-                if ce <= rs < hi:
-                    res = (rs, re_, kind)
-                    break
+            after = result_spans.between(ce, hi)
+            if after:
+                res = after[0]
         cands = [a for a in awards if (body is None or a.body == body) and _cat_match(ctext, a)]
         if not cands:
             same_cat = [a for a in awards if _cat_match(ctext, a)]
@@ -201,7 +282,7 @@ def _awards_line(ctx: Ctx, line: Line, rx_body: Prefilter, rx_cat_known, rx_titl
             ctx.add("awards.unknown", "error", line, cs, ce, msg, None, line.text[cs:ce])
             continue
         # year
-        yrs = [y for y in years if lo <= y[0] < hi]
+        yrs = year_spans.between(lo, hi)
         if yrs and not any(y[2] in {a.year for a in cands} for y in yrs):
             ys, ye, yv = min(yrs, key=lambda y: abs(y[0] - ce))
             exp = str(cands[0].year)
@@ -221,7 +302,7 @@ def _awards_line(ctx: Ctx, line: Line, rx_body: Prefilter, rx_cat_known, rx_titl
                         a.result, line.text[rs:re_])
                 continue
         # recipient
-        ppl = [m for m in mentions if lo <= m.start < hi and any(idx.people[j].is_real for j in m.ids)]
+        ppl = [m for m in people.between(lo, hi) if any(idx.people[j].is_real for j in m.ids)]
         with_rec = [a for a in cands_y if a.recipients]
         if ppl and with_rec:
             near = min(ppl, key=lambda m: abs(m.start - cs))
@@ -233,8 +314,10 @@ def _awards_line(ctx: Ctx, line: Line, rx_body: Prefilter, rx_cat_known, rx_titl
                         f"the {a.award} for {a.category} ({a.year}) went to {a.recipient} in the facts",
                         a.recipient, line.text[near.start:near.end])
     # body-only claims: "Oscar-winning", "won an Oscar", "an Academy Award nomination"
+    whole_line = (0, len(text)) in claimed       # a category outside any sentence claims every body
+    claimed = Spans(sorted(claimed - {(0, len(text))}))
     for j, (bs, be, bk) in enumerate(bodies):
-        if j in used_bodies:
+        if whole_line or claimed.at(bs) is not None:
             continue
         ss, se = sent(bs)
         of_body = [a for a in awards if a.body == bk]
@@ -245,7 +328,9 @@ def _awards_line(ctx: Ctx, line: Line, rx_body: Prefilter, rx_cat_known, rx_titl
                     None, found)
             continue
         kind = None
-        near_res = [r for r in results if ss <= r[0] < se]
+        # the result word nearest the body in its sentence (the earlier of two as near)
+        k = bisect_left(result_spans.starts, bs)
+        near_res = [results[x] for x in (k - 1, k) if 0 <= x < len(results) and ss <= results[x][0] < se]
         if near_res:
             r = min(near_res, key=lambda r: abs(r[0] - bs))
             kind = r[2]
@@ -253,7 +338,8 @@ def _awards_line(ctx: Ctx, line: Line, rx_body: Prefilter, rx_cat_known, rx_titl
             kind = "won"
         elif re.search(r"-nominated|nominee", found, re.I):
             kind = "nominated"
-        ppl = [m for m in mentions if ss <= m.start < se and any(idx.people[x].is_real for x in m.ids)
+        near = mentions[bisect_left(people.ends, bs - 70):bisect_right(people.starts, be + 30)]
+        ppl = [m for m in near if ss <= m.start < se and any(idx.people[x].is_real for x in m.ids)
                and (bs - m.end <= 70 if m.end <= bs else m.start - be <= 30)]
         pool = of_body
         if ppl:
@@ -316,97 +402,115 @@ def _cat_match(page_cat: str, a: AwardEntry) -> bool:
 # ---------------------------------------------------------------- source (based_on)
 
 def _source(ctx: Ctx) -> None:
+    for line in ctx.page.lines:
+        if line.kind == "text":      # "Is it based on a book?" answered "Yes": the question matters
+            ctx.per_line("awards.source", line, lambda: _source_line(ctx, line, ctx.faq_question(line)),
+                         lambda: _question_text(ctx, line))
+
+
+def _question_text(ctx: Ctx, line: Line) -> str | None:
+    q = ctx.faq_question(line)
+    return q.folded if q is not None else None
+
+
+def _source_line(ctx: Ctx, line: Line, question: Line | None) -> None:
     bo = ctx.facts.based_on
     idx = ctx.idx
-    for line in ctx.page.lines:
-        if line.kind != "text":
+    text = line.folded
+    # in ASCII text, a case-insensitive regex cannot match without its words in lower case
+    low = text.lower() if text.isascii() else None
+    kinds = low is None or _KIND_KEYS_RE.search(low) is not None
+    if (low is None or _NEGATED_KEYS.search(low) is not None) and RE_NEGATED.search(text):
+        return
+    claims = []  # (kind_s, kind_e, kind, author_mention | None, title_text | None)
+    people = ctx.mention_spans(line)
+    based = based_film = None     # whether the line speaks of a source (of a film), searched once
+    for m in RE_SRC_A.finditer(text) if kinds else ():
+        if m.group(0).lower().startswith("on ") and not _BY.search(text[m.end():m.end() + 60]):
             continue
-        text = line.folded
-        # in ASCII text, a case-insensitive regex cannot match without its words in lower case
-        low = text.lower() if text.isascii() else None
-        kinds = low is None or any(k in low for k in _KIND_KEYS)
-        if (low is None or "based on" in low or "original" in low or "adapt" in low) and RE_NEGATED.search(text):
+        claims.append([m.start("kind"), m.end("kind"), m.group("kind").lower(), None, None])
+    titled = "based on" in text or "adapted from" in text or "adaptation of" in text   # RE_SRC_TITLE: case matters
+    for m in RE_SRC_TITLE.finditer(text) if titled else ():
+        t = m.group("t")
+        if _KIND_ONLY.fullmatch(t) or people.at(m.start("t")) is not None:
             continue
-        claims = []  # (kind_s, kind_e, kind, author_mention | None, title_text | None)
-        for m in RE_SRC_A.finditer(text) if kinds else ():
-            if m.group(0).lower().startswith("on ") and not _BY.search(text[m.end():m.end() + 60]):
-                continue
-            claims.append([m.start("kind"), m.end("kind"), m.group("kind").lower(), None, None])
-        titled = "based on" in text or "adapted from" in text or "adaptation of" in text   # RE_SRC_TITLE: case matters
-        for m in RE_SRC_TITLE.finditer(text) if titled else ():
-            t = m.group("t")
-            if _KIND_ONLY.fullmatch(t) or any(mn.start <= m.start("t") < mn.end for mn in ctx.mentions(line)):
-                continue
-            if bo is not None and norm_words(t) not in (norm_words(bo.title), norm_words(ctx.facts.title)) \
-                    and not norm_words(t).startswith(norm_words(bo.title)):
-                ctx.add("source.title", "error", line, m.start("t"), m.end("t"),
-                        f"the {bo.kind} is titled {bo.title} in the facts", bo.title, t)
-            elif bo is None:
-                ctx.add("source.none", "error", line, m.start("t"), m.end("t"),
-                        "the facts give no source (no based_on): the film is not an adaptation", None, t)
-        for m in RE_SRC_C.finditer(text) if kinds and (low is None or "based on" in low or "adapted from" in low) else ():
-            claims.append([m.start("kind"), m.end("kind"), m.group("kind").lower(), None, None])
-        for mn in ctx.mentions(line):
-            window = text[max(0, mn.start - 90):mn.start]
-            bm = RE_SRC_B.search(window) if kinds and window[-1:].isspace() and (
-                low is None or "by" in window.lower()) else None
-            if bm:
-                off = max(0, mn.start - 90)
-                ks, ke = off + bm.start("kind"), off + bm.end("kind")
-                kind = bm.group("kind").lower()
-                if kind in ("screenplay", "script", "series", "game", "documentary", "story") and not _BASED.search(text):
+        if bo is not None and norm_words(t) not in (norm_words(bo.title), norm_words(ctx.facts.title)) \
+                and not norm_words(t).startswith(norm_words(bo.title)):
+            ctx.add("source.title", "error", line, m.start("t"), m.end("t"),
+                    f"the {bo.kind} is titled {bo.title} in the facts", bo.title, t)
+        elif bo is None:
+            ctx.add("source.none", "error", line, m.start("t"), m.end("t"),
+                    "the facts give no source (no based_on): the film is not an adaptation", None, t)
+    for m in RE_SRC_C.finditer(text) if kinds and (low is None or "based on" in low or "adapted from" in low) else ():
+        claims.append([m.start("kind"), m.end("kind"), m.group("kind").lower(), None, None])
+    by_start = {}      # the first claim starting at each offset
+    for c in claims:
+        by_start.setdefault(c[0], c)
+    # RE_SRC_B and RE_SRC_POSS cannot match without a kind: no kind, nothing to look for around names
+    for mn in ctx.mentions(line) if kinds else ():
+        window = text[max(0, mn.start - 90):mn.start]
+        bm = RE_SRC_B.search(window) if kinds and window[-1:].isspace() and (
+            low is None or "by" in window.lower()) else None
+        if bm:
+            off = max(0, mn.start - 90)
+            ks, ke = off + bm.start("kind"), off + bm.end("kind")
+            kind = bm.group("kind").lower()
+            if kind in ("screenplay", "script", "series", "game", "documentary", "story"):
+                if based is None:
+                    based = bool(_BASED.search(text))
+                if not based:
                     continue
-                mid = bm.group("mid").strip()
-                title = mid if mid and mid[:1].isupper() else None
-                if _SAME_NAME.match(mid or ""):
-                    title = ctx.facts.title
-                for c in claims:
-                    if c[0] == ks:
-                        c[3], c[4] = mn, title
-                        break
-                else:
-                    claims.append([ks, ke, kind, mn, title])
-            pm = RE_SRC_POSS.match(text[mn.end:])
-            if pm:
-                ks, ke = mn.end + pm.start("kind"), mn.end + pm.end("kind")
-                kind = pm.group("kind").lower()
-                if not any(c[0] == ks for c in claims) and (_BASED_FILM.search(text)):
+            mid = bm.group("mid").strip()
+            title = mid if mid and mid[:1].isupper() else None
+            if _SAME_NAME.match(mid or ""):
+                title = ctx.facts.title
+            c = by_start.get(ks)
+            if c is not None:
+                c[3], c[4] = mn, title
+            else:
+                claims.append([ks, ke, kind, mn, title])
+                by_start.setdefault(ks, claims[-1])
+        pm = RE_SRC_POSS.match(text, mn.end)
+        if pm:
+            ks, ke = pm.start("kind"), pm.end("kind")
+            kind = pm.group("kind").lower()
+            if ks not in by_start:
+                if based_film is None:
+                    based_film = bool(_BASED_FILM.search(text))
+                if based_film:
                     claims.append([ks, ke, kind, mn, None])
-        if line.section == "faq" and line.sub >= 0 and bo is None:
-            sec = ctx.page.sections[line.sec]
-            q = sec.subsections[line.sub]
-            first = next((ln for ln in q.body if ln.kind == "text"), None)
-            if first is line and _BASED_ON_Q.search(q.line.folded):
-                ym = _YES.match(text[line.body_start:])
-                if ym and not claims:
-                    s = line.body_start + ym.start(1)
-                    ctx.add("source.none", "error", line, s, s + 3,
-                            "the facts give no source (no based_on): the film is not an adaptation", None, "Yes")
-        for ks, ke, kind, mn, title in claims:
-            kind = _SPACES.sub(" ", kind)
-            found = line.text[ks:ke]
-            if kind in ("screenplay", "script", "documentary"):
-                continue
-            if bo is None:
-                ctx.add("source.none", "error", line, ks, ke,
-                        "the facts give no source (no based_on): the film is not an adaptation", None, found)
-                continue
-            fk = bo.kind.lower().strip()
-            if kind != fk and kind not in KIND_OK.get(fk, set()) and kind != "source material":
-                ctx.add("source.kind", "error", line, ks, ke, f"the film is based on a {bo.kind} in the facts",
-                        bo.kind, found)
-            if mn is not None:
-                author = bo.author
-                aid = idx.by_name.get(_fold_name(author)) if author else None
-                if aid is None or aid not in mn.ids:
-                    ctx.add("source.author", "error", line, mn.start, mn.end,
-                            f"the {bo.kind} is by {author} in the facts" if author else "the facts name no author",
-                            author, line.text[mn.start:mn.end])
-            if title and norm_words(title) != norm_words(bo.title) and not norm_words(title).startswith(
-                    norm_words(bo.title)):
-                if not _NOT_A_TITLE.match(title):
-                    ctx.add("source.title", "error", line, ks, ke, f"the {bo.kind} is titled {bo.title} in the facts",
-                            bo.title, title)
+                    by_start[ks] = claims[-1]
+    if question is not None and bo is None and _BASED_ON_Q.search(question.folded):
+        ym = _YES.match(text[line.body_start:])
+        if ym and not claims:
+            s = line.body_start + ym.start(1)
+            ctx.add("source.none", "error", line, s, s + 3,
+                    "the facts give no source (no based_on): the film is not an adaptation", None, "Yes")
+    for ks, ke, kind, mn, title in claims:
+        kind = _SPACES.sub(" ", kind)
+        found = line.text[ks:ke]
+        if kind in ("screenplay", "script", "documentary"):
+            continue
+        if bo is None:
+            ctx.add("source.none", "error", line, ks, ke,
+                    "the facts give no source (no based_on): the film is not an adaptation", None, found)
+            continue
+        fk = bo.kind.lower().strip()
+        if kind != fk and kind not in KIND_OK.get(fk, set()) and kind != "source material":
+            ctx.add("source.kind", "error", line, ks, ke, f"the film is based on a {bo.kind} in the facts",
+                    bo.kind, found)
+        if mn is not None:
+            author = bo.author
+            aid = idx.by_name.get(_fold_name(author)) if author else None
+            if aid is None or aid not in mn.ids:
+                ctx.add("source.author", "error", line, mn.start, mn.end,
+                        f"the {bo.kind} is by {author} in the facts" if author else "the facts name no author",
+                        author, line.text[mn.start:mn.end])
+        if title and norm_words(title) != norm_words(bo.title) and not norm_words(title).startswith(
+                norm_words(bo.title)):
+            if not _NOT_A_TITLE.match(title):
+                ctx.add("source.title", "error", line, ks, ke, f"the {bo.kind} is titled {bo.title} in the facts",
+                        bo.title, title)
 
 
 def _fold_name(name: str) -> str:

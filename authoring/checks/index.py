@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 from ..facts import Facts
 from .text import (DIGITS, HONORIFICS, MULTIPLIERS, NUMWORDS, ORDINALS, STOP_CAPS,
-                   WORD_RE, fold, literal_alt, loose_key, norm_words, num_value, stem)
+                   WORD_RE, bounded, bounded_alt, fold, literal_alt, loose_key, norm_words, num_value, stem,
+                   trie_alt)
 
 # ---------------------------------------------------------------- award bodies
 
@@ -153,6 +154,8 @@ def _short_aliases(name: str) -> set[str]:
 _NUM_IN_TEXT = re.compile(rf"(?<![\w.])({DIGITS}|{NUMWORDS})(?:\s*(k|m|bn|b|thousand|million|billion)\b)?(?:\s*([a-z]+))?",
                           re.I)
 _DIGIT_UNIT = re.compile(r"(\d+(?:\.\d+)?)([a-zA-Z]+)")
+_ORDINAL_WORDS = re.compile(r"\b(" + "|".join(ORDINALS) + r")\b(\s+\w+\s+\w+)?")
+_ORDINAL_DIGITS = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b")
 UNIT_NORMAL = {
     "second": "second", "seconds": "second", "sec": "second", "secs": "second",
     "minute": "minute", "minutes": "minute", "min": "minute", "mins": "minute",
@@ -212,17 +215,35 @@ class FactsIndex:
     summaries: list[tuple[str, int]]        # (normalised summary, critic id)
     awards: list[AwardEntry]
     outlets: dict[str, str]                 # normalised outlet -> as written
-    fact_text_norm: str                     # every text field, normalised, joined by " | "
     safe_vocab: set[str]
     ending_terms: list[dict[str, str]]      # per ending item: stem -> word
     counts: dict[str, int]
     lower_words: set[str]                   # lower-case words used in the facts
-    loose_names: set[str] = field(default_factory=set)   # spelling-insensitive keys of every name
     memo: dict = field(default_factory=dict, repr=False, compare=False)  # per-facts data the rules derive once
+    texts: list[str] = field(default_factory=list, repr=False, compare=False)   # every text field (_texts)
+    phrase_caseless: bool = False           # phrase_re is run on caseless(text), not with re.I on text
 
     @property
     def facts(self) -> Facts:
         return self.facts_ref()
+
+    # two parts few pages need, made on first use
+    @property
+    def fact_text_norm(self) -> str:
+        """Every text field, normalised, joined by " | "."""
+        got = self.memo.get("fact_text_norm")
+        if got is None:
+            got = self.memo["fact_text_norm"] = " | ".join(quote_norm(t) for t in self.texts)
+        return got
+
+    @property
+    def loose_names(self) -> set[str]:
+        """Spelling-insensitive keys of every name."""
+        got = self.memo.get("loose_names")
+        if got is None:
+            got = self.memo["loose_names"] = ({loose_key(a) for a in self.alias_ids}
+                                              | {loose_key(p.name) for p in self.people})
+        return got
 
     def derived(self, key: str, build):
         """build(self), computed once per facts object (the index is cached per facts)."""
@@ -349,27 +370,31 @@ def build_index(f: Facts) -> FactsIndex:
             alias_ids.setdefault(a, set()).add(p.id)
     alias_re = None
     if alias_ids:
-        alias_re = re.compile(r"(?<![A-Za-z0-9])(?:" + _phrase_alt(alias_ids) + r")(?![A-Za-z0-9])")
+        alias_re = re.compile(bounded_alt({p for p in alias_ids if p and len(p) >= 2}))
 
     texts = _texts(f)
     # capitalised tokens and phrases of the facts
     known_tokens: set[str] = set()
     phrases: set[str] = set(BUILTIN_PHRASES)
     lower_words: set[str] = set()
-    for t in texts:
-        ft = fold(t)
-        for m in _CAP_SEQ.finditer(ft):
-            seq = m.group()
-            toks = seq.split()
-            while toks and toks[0].lower() in STOP_CAPS and toks[0] not in ("The",):
-                toks = toks[1:]
-            if toks:
-                phrases.add(" ".join(toks))
-            for tok in seq.split():
-                known_tokens.add(tok.rstrip("'s").rstrip("'") if tok.endswith(("'s", "'")) else tok)
-        for w in WORD_RE.findall(ft):
-            if w.islower():
-                lower_words.add(w)
+    # The texts are scanned joined by NUL, once per regex instead of once per text per regex: no
+    # regex below matches a NUL or across one (none has NUL, `.` or a negated class in what it
+    # consumes), and one sees a NUL where a text starts or ends as it sees the text's start or end
+    # (not a word character, not a space, not a case-ignorable letter: \b and lookbehinds hold).
+    folded = [fold(t) for t in texts]
+    joined = "\x00".join(folded)
+    for m in _CAP_SEQ.finditer(joined):
+        seq = m.group()
+        toks = seq.split()
+        while toks and toks[0].lower() in STOP_CAPS and toks[0] not in ("The",):
+            toks = toks[1:]
+        if toks:
+            phrases.add(" ".join(toks))
+        for tok in seq.split():
+            known_tokens.add(tok.rstrip("'s").rstrip("'") if tok.endswith(("'s", "'")) else tok)
+    for w in WORD_RE.findall(joined):
+        if w.islower():
+            lower_words.add(w)
     structured = [f.title, f.original_title or ""] + f.genres + f.countries + f.languages + f.where_to_watch \
         + f.filming_locations + f.content_warnings + [s.title for s in f.similar] + [t.title for t in f.soundtrack] \
         + [o for o in outlets.values()] + [a.award for a in f.awards] + [a.category for a in f.awards]
@@ -381,7 +406,10 @@ def build_index(f: Facts) -> FactsIndex:
             for part in fold(s).split(","):
                 if part.strip():
                     phrases.add(part.strip())
-    phrase_re = re.compile(r"(?<![A-Za-z0-9])(?:" + _phrase_alt(phrases, True) + r")(?![A-Za-z0-9])", re.I)
+    # a trie of lower-case ASCII words matches in caseless() text as with re.I in the text, faster
+    phrase_words = {p for p in phrases if p and len(p) >= 2}
+    phrase_caseless = trie_alt(phrase_words, True)
+    phrase_re = re.compile(bounded(literal_alt(phrase_words, True)), 0 if phrase_caseless else re.I)
 
     person_tokens = set()
     for alias in alias_ids:
@@ -392,26 +420,25 @@ def build_index(f: Facts) -> FactsIndex:
     text_durations: set[tuple[float, str]] = set()
     text_ordinals: set[int] = set()
     ordinal_phrases: dict[str, int] = {}
-    for t in texts:
-        ft = fold(t)
-        for m in _NUM_IN_TEXT.finditer(ft):
-            v = num_value(m.group(1))
-            if v is None:
-                continue
-            mult = MULTIPLIERS.get((m.group(2) or "").lower(), 1)
-            text_numbers.add(v)
-            text_numbers.add(v * mult)
-            unit = UNIT_NORMAL.get((m.group(3) or "").lower())
-            if unit:
-                text_durations.add((v, unit))
-        for m in _DIGIT_UNIT.finditer(ft):
-            text_numbers.add(float(m.group(1)))
-        for m in re.finditer(r"\b(" + "|".join(ORDINALS) + r")\b(\s+\w+\s+\w+)?", ft.lower()):
-            text_ordinals.add(ORDINALS[m.group(1)])
-            if m.group(2):
-                ordinal_phrases[m.group(2).strip()] = ORDINALS[m.group(1)]
-        for m in re.finditer(r"\b(\d+)(?:st|nd|rd|th)\b", ft):
-            text_ordinals.add(int(m.group(1)))
+    # (joined as above; the matches come in the order of the texts, as a loop over them gives)
+    for m in _NUM_IN_TEXT.finditer(joined):
+        v = num_value(m.group(1))
+        if v is None:
+            continue
+        mult = MULTIPLIERS.get((m.group(2) or "").lower(), 1)
+        text_numbers.add(v)
+        text_numbers.add(v * mult)
+        unit = UNIT_NORMAL.get((m.group(3) or "").lower())
+        if unit:
+            text_durations.add((v, unit))
+    for m in _DIGIT_UNIT.finditer(joined):
+        text_numbers.add(float(m.group(1)))
+    for m in _ORDINAL_WORDS.finditer("\x00".join(ft.lower() for ft in folded)):
+        text_ordinals.add(ORDINALS[m.group(1)])
+        if m.group(2):
+            ordinal_phrases[m.group(2).strip()] = ORDINALS[m.group(1)]
+    for m in _ORDINAL_DIGITS.finditer(joined):
+        text_ordinals.add(int(m.group(1)))
 
     year_set = {f.year}
     if f.release_date:
@@ -472,16 +499,14 @@ def build_index(f: Facts) -> FactsIndex:
         awards.append(AwardEntry(body_key(a.award), a.award, a.category, cat_tokens(a.category), a.year,
                                  a.result, rids, a.recipient))
 
-    fact_text_norm = " | ".join(quote_norm(t) for t in texts)
 
     # spoilers: words of the ending that nothing else in the facts uses
     safe_texts = [t for t in texts if not (f.plot and t in f.plot.ending)]
     safe_vocab = set()
-    for t in safe_texts:
-        for w in WORD_RE.findall(fold(t).lower()):
-            safe_vocab.add(w)
-            if w.endswith("'s"):
-                safe_vocab.add(w[:-2])
+    for w in WORD_RE.findall("\x00".join(fold(t).lower() for t in safe_texts)):    # joined as above
+        safe_vocab.add(w)
+        if w.endswith("'s"):
+            safe_vocab.add(w[:-2])
     safe_stems = {stem(w) for w in safe_vocab}
     ending_terms = []
     for item in (f.plot.ending if f.plot else []):
@@ -512,9 +537,10 @@ def build_index(f: Facts) -> FactsIndex:
         text_numbers=text_numbers, text_durations=text_durations, text_ordinals=text_ordinals,
         ordinal_phrases=ordinal_phrases, number_set=number_set, year_set=year_set, titles=titles,
         title_strings=title_strings, quote_sources=quote_sources, summaries=summaries, awards=awards,
-        outlets=outlets, fact_text_norm=fact_text_norm, safe_vocab=safe_vocab, ending_terms=ending_terms,
+        outlets=outlets, safe_vocab=safe_vocab, ending_terms=ending_terms,
         counts=counts, lower_words=lower_words,
-        loose_names={loose_key(a) for a in alias_ids} | {loose_key(p.name) for p in people},
+        texts=texts,
+        phrase_caseless=phrase_caseless,
     )
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from bisect import bisect_left, bisect_right
 
 from .context import Ctx
 from .page import Line
-from .text import (DIGITS, MULTIPLIERS, NUMWORDS, ORDINALS, TENS, UNITS, literal_alt, lower_same_len, num_value,
-                   sentence_spans, words_value)
+from .spans import Marks, Spans
+from .text import (DIGITS, MULTIPLIERS, NUMWORDS, ORDINALS, TENS, UNITS, caseless, literal_alt, lower_same_len,
+                   num_value, sentence_spans, starts_bounded, word_alt, words_value)
 
 MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
@@ -55,7 +57,8 @@ RE_STARS = re.compile(rf"\b(?P<a>{DIGITS}|{NUMWORDS})(?P<half>\s+and\s+a\s+half)
 RE_PERCENT = re.compile(r"(?<![\d.])(?P<a>\d+(?:\.\d+)?)\s*(?:%|percent\b|per cent\b)")
 RE_VOTES = re.compile(rf"(?<![\d.])(?P<a>{DIGITS})\s*(?P<mult>k|m|thousand|million)?\+?\s+(?:user\s+)?(?:votes|ratings|user ratings)\b")
 
-RE_YEAR = re.compile(r"(?<![\d$\u00a3\u20ac.,/:-])(?P<y>1[89]\d\d|20\d\d)(?![\d,])(?!'?s\b)")
+# the lookbehind tested after the first two digits, so that the regex engine can skip to a 1 or a 2
+RE_YEAR = re.compile(r"(?P<y>(?:1[89]|20)(?<![\d$\u00a3\u20ac.,/:-][\s\S][\s\S])\d\d)(?![\d,])(?!'?s\b)")
 RE_DECADE = re.compile(r"(?<![\d])(?P<y>1[89]\d0|20\d0)'?s\b|(?<=\s)'(?P<yy>\d0)s\b")
 RE_ORD_DIGIT = re.compile(r"\b(?P<n>\d+)(?:st|nd|rd|th)\b")
 RE_ORD_WORD = re.compile(r"\b(?P<w>" + literal_alt(ORDINALS) + r")\b(?P<rest>(?:[ -]\w+){0,2})")
@@ -161,10 +164,12 @@ def _minutes_after_number(text: str) -> bool:
     """Whether a minutes unit of RE_DUR_M (`m`, `min`, `minutes` ...) follows a figure: after
     `\\s*-?\\s*`, a digit or the last word of a number in words."""
     for m in _M_UNIT.finditer(text):
-        head = text[:m.start()].rstrip()
-        if head.endswith("-"):
-            head = head[:-1].rstrip()
-        if head[-1:].isdecimal() or head.endswith(_NUMWORD_TOKENS):
+        # text[:m.start()] right-stripped, then a "-" and spaces before it, by offsets (a copy
+        # of the text before each `m` would be quadratic in a long line)
+        e = _rstrip_at(text, m.start())
+        if e > 0 and text[e - 1] == "-":
+            e = _rstrip_at(text, e - 1)
+        if (e > 0 and text[e - 1].isdecimal()) or text.endswith(_NUMWORD_TOKENS, 0, e):
             return True
     return False
 
@@ -177,7 +182,23 @@ _PRECHECK = {
     RE_DUR_M: _minutes_after_number,
 }
 assert not any(rx.flags & re.I for rx in _NEEDS)
-_NEEDS_BY_ID = {id(rx): need + (_PRECHECK.get(rx),) for rx, need in _NEEDS.items()}   # patterns hash slowly
+
+
+def _holds_any(keys: tuple[str, ...]):
+    """A test whether a text holds any of keys: `in` for one, one regex scan for more."""
+    if not keys:
+        return lambda text: False
+    if len(keys) == 1:
+        key = keys[0]
+        return lambda text: key in text
+    search = re.compile(literal_alt(keys)).search
+    return lambda text: search(text) is not None
+
+
+# per regex: (digit, (keys, whether a text holds one of them) or None, precheck)
+_NEEDS_BY_ID = {id(rx): (digit, (keys, _holds_any(keys)) if keys is not None else None, _PRECHECK.get(rx))
+                for rx, (digit, keys) in _NEEDS.items()}   # patterns hash slowly
+_HOLDS_NUMWORD = _holds_any(_NUMWORD_KEYS)
 _NO_NEED = (None, None, None)
 _LIST_NUMBER = re.compile(r"^\s*\d{1,3}[.)]\s")
 _RATING_ON = re.compile(r"^[\s:,]*(?:(?:user |critic |critics' )?(?:rating|score|stars?|average))?\s*"
@@ -197,6 +218,17 @@ _COUNT_BODIES = [("academy", re.compile(r"oscar|academy award")), ("golden_globe
                  ("bafta", re.compile(r"bafta"))]
 _NOMINATED = re.compile(r"nominat|up for")
 _MONEY_IMM = re.compile(r"[^,;.]*?(?=,|;|\.\s|\.$|\s+and\s|\s+but\s|\s+while\s|$)")
+
+
+def _rstrip_at(text: str, end: int, chars: str | None = None) -> int:
+    """Where text[:end] ends once text[:end].rstrip(chars) is done, without copying it."""
+    if chars is None:
+        while end > 0 and text[end - 1].isspace():
+            end -= 1
+    else:
+        while end > 0 and text[end - 1] in chars:
+            end -= 1
+    return end
 
 
 def _blank(work: list[str], s: int, e: int) -> None:
@@ -236,7 +268,11 @@ class NumberScan:
         self._has_digit: bool | None = None
         self._has_num: bool | None = None
         self._has_keys: dict[int, bool] = {}
-        self.handled: list[tuple[int, int]] = []
+        # the spans already read as figures, by start and by end: before() and after() stop at them
+        self._handled_starts = Marks()
+        self._handled_ends = Marks()
+        self._sentence_spans: Spans | None = None
+        self._critic_end: int | None = None
 
     # -- helpers
     @property
@@ -254,9 +290,13 @@ class NumberScan:
         _blank(self.work, s, e)
         self._text = None
 
+    def handled(self, s: int, e: int) -> None:
+        self._handled_starts.add(s)
+        self._handled_ends.add(e)
+
     def take(self, s: int, e: int) -> None:
         self.blank(s, e)
-        self.handled.append((s, e))
+        self.handled(s, e)
 
     def scan(self, rx: re.Pattern) -> list[re.Match]:
         """rx's matches in the text as it is now; none, without scanning, when
@@ -269,9 +309,10 @@ class NumberScan:
             self._has_num = None
             self._has_keys = {}
         if keys is not None:
+            keys, holds = keys
             got = self._has_keys.get(id(keys))
             if got is None:
-                got = self._has_keys[id(keys)] = any(k in text for k in keys)
+                got = self._has_keys[id(keys)] = holds(text)
             if not got:
                 return []
         if digit is not None:
@@ -281,7 +322,7 @@ class NumberScan:
                 if digit == "digit":
                     return []
                 if self._has_num is None:
-                    self._has_num = any(k in text for k in _NUMWORD_KEYS)
+                    self._has_num = _HOLDS_NUMWORD(text)
                 if not self._has_num:
                     return []
         if precheck is not None and not precheck(text):
@@ -289,20 +330,23 @@ class NumberScan:
         return list(rx.finditer(text))
 
     def sentence_of(self, pos: int) -> tuple[int, int]:
-        for s, e in self.sentences:
-            if s <= pos < e:
-                return s, e
-        return 0, len(self.low)
+        if self._sentence_spans is None:
+            self._sentence_spans = Spans(self.sentences)
+        return self._sentence_spans.at(pos) or (0, len(self.low))
 
     def before(self, pos: int, limit: int = 60) -> str:
+        """The text before pos: at most limit characters, within its sentence, after any figure read."""
         s, _ = self.sentence_of(pos)
-        prev = max([e for _, e in self.handled if e <= pos] + [s, pos - limit])
-        return self.low[prev:pos]
+        lo = max(s, pos - limit)
+        prev = self._handled_ends.last_in(lo, pos)
+        return self.low[lo if prev is None else prev:pos]
 
     def after(self, pos: int, limit: int = 40) -> str:
+        """The text after pos: at most limit characters, within its sentence, before any figure read."""
         _, e = self.sentence_of(pos)
-        nxt = min([s for s, _ in self.handled if s >= pos] + [e, pos + limit])
-        return self.low[pos:nxt]
+        hi = min(e, pos + limit)
+        nxt = self._handled_starts.first_in(pos, hi)
+        return self.low[pos:hi if nxt is None else nxt]
 
     def flag(self, rule: str, s: int, e: int, message: str, expected=None, found=None, severity="error"):
         self.ctx.add(rule, severity, self.line, s, e, message, expected, found)
@@ -382,18 +426,20 @@ class NumberScan:
 
     # ---------------------------------------------------------------- money
     def money(self) -> None:
-        matches = []
-        for rx in (RE_MONEY1, RE_MONEY2):
-            for m in self.scan(rx):
-                if not any(m.start() < e and s < m.end() for s, e, _ in matches):
-                    matches.append((m.start(), m.end(), m))
-        matches.sort()
+        matches = [(m.start(), m.end(), m) for m in self.scan(RE_MONEY1)]
+        first = Spans([(s, e) for s, e, _ in matches])     # "$5 million dollars": the symbol's figure
+        matches += [(m.start(), m.end(), m) for m in self.scan(RE_MONEY2) if not first.overlaps(m.start(), m.end())]
+        matches.sort(key=lambda t: t[0])
         for s, e, m in matches:
-            self.handled.append((s, e))
+            self.handled(s, e)
+        # each figure's span, and where the words right after it end ("$5M domestic")
         self._money_spans = []
+        self._money_imm: dict[int, int] = {}
         for s, e, m in matches:
             imm = _MONEY_IMM.match(self.low[e:e + 40])
             self._money_spans.append((s, e, e + (imm.end() if imm else 0)))
+            self._money_imm[s] = self._money_spans[-1][2]
+        self._money_ends = [e for _, e, _ in self._money_spans]
         for s, e, m in matches:
             self.blank(s, e)
             num = m.group("num")
@@ -458,7 +504,7 @@ class NumberScan:
     ]
 
     def _money_field(self, s: int, e: int) -> str | None:
-        imm_end = next((ie for ms, me, ie in self._money_spans if ms == s), e)
+        imm_end = self._money_imm.get(s, e)
         imm = self.low[e:imm_end]
         best, best_pos = None, 10 ** 6
         for name, rx in self._MONEY_KW:
@@ -468,7 +514,11 @@ class NumberScan:
         if best:
             return best
         ss, _ = self.sentence_of(s)
-        start = max([ie for ms, me, ie in self._money_spans if me <= s] + [ss, s - 60])
+        # after the words that belong to an earlier figure; those end at most 40 characters after it
+        start = max(ss, s - 60)
+        ends = self._money_ends
+        for i in range(bisect_left(ends, start - 40), bisect_right(ends, s)):
+            start = max(start, self._money_spans[i][2])
         b = self.low[start:s]
         best, best_pos = None, -1
         for name, rx in self._MONEY_KW:
@@ -704,10 +754,12 @@ class NumberScan:
             self._check_rating(s, e, key, a, 100 if key != "imdb" else 100, _precision(m.group("a"), None))
 
     def _critic_near(self, pos: int) -> bool:
-        for mn in self.ctx.mentions(self.line):
-            if mn.end <= pos and any("critic" in self.idx.people[i].kinds for i in mn.ids):
-                return True
-        return False
+        """A critic is named before pos on the line."""
+        if self._critic_end is None:
+            ends = [mn.end for mn in self.ctx.mentions(self.line)
+                    if any("critic" in self.idx.people[i].kinds for i in mn.ids)]
+            self._critic_end = min(ends, default=len(self.low) + 1)
+        return self._critic_end <= pos
 
     # ---------------------------------------------------------------- years
     def years(self) -> None:
@@ -754,18 +806,21 @@ class NumberScan:
                       + ")", None, found)
 
     def _title_before(self, pos: int):
-        head = self.low[:pos].rstrip()
-        if not head.endswith("("):
-            head2 = head.rstrip(",")
-            if head2 == head:
-                return None
-            head = head2
+        """The title (and its year in the facts) right before pos: "Alien (1979)", "Alien, 1979"."""
+        low = self.low
+        end = _rstrip_at(low, pos)
+        if end and low[end - 1] == "(":
+            end -= 1
         else:
-            head = head[:-1]
-        head = head.rstrip().rstrip("*_").rstrip()
+            stripped = _rstrip_at(low, end, ",")
+            if stripped == end:
+                return None
+            end = stripped
+        end = _rstrip_at(low, _rstrip_at(low, _rstrip_at(low, end), "*_"))
         best = None
         for t, y in self.idx.titles.items():
-            if head.endswith(t) and (len(head) == len(t) or not head[-len(t) - 1].isalnum()):
+            start = end - len(t)
+            if low.endswith(t, 0, end) and (start == 0 or not low[start - 1].isalnum() and starts_bounded(low, start)):
                 if best is None or len(t) > len(best[0]):
                     best = (t, y)
         if best is None:
@@ -907,13 +962,8 @@ class NumberScan:
         self.flag("numbers.unsupported", s, e, f"the facts contain no figure {found}", None, found)
 
     def _faq_question(self) -> str | None:
-        ln = self.line
-        if ln.section != "faq" or ln.sub < 0 or ln.sec < 0:
-            return None
-        sec = self.ctx.page.sections[ln.sec]
-        sub = sec.subsections[ln.sub]
-        first = next((x for x in sub.body if x.kind == "text"), None)
-        return sub.line.folded.lower() if first is ln else None
+        q = self.ctx.faq_question(self.line)
+        return q.folded.lower() if q is not None else None
 
     def _counts(self, kinds: tuple[str, ...], s: int, noun: str, plain_wins: bool = False) -> list[int]:
         out = []
@@ -1029,17 +1079,31 @@ def _fmt_runtime(rt: int, style: str, found: str) -> str:
     return f"{rt} minutes"
 
 
-_ANY_NUMBER = re.compile(r"\d|\b(?:" + literal_alt(set(UNITS) | set(TENS) | set(ORDINALS), ignorecase=True)
-                         + r")\b", re.I)
+_DIGIT_ANY = re.compile(r"\d")
+_NUMBER_WORD = re.compile(word_alt(set(UNITS) | set(TENS) | set(ORDINALS)) + r"\b")   # in caseless() text
+
+
+def _any_number(text: str) -> bool:
+    """A digit, or a number word (any case) on its own."""
+    return _DIGIT_ANY.search(text) is not None or _NUMBER_WORD.search(caseless(text)) is not None
 
 
 def check(ctx: Ctx) -> None:
     for line in ctx.page.lines:
-        if (line.kind == "text" or line.kind == "title") and _ANY_NUMBER.search(line.folded):
-            if line.kind == "title":
-                _title_scan(ctx, line)
-            else:
-                NumberScan(ctx, line).run()
+        if line.kind == "text":      # an answer's first figure may answer "how many ...?": the question matters
+            ctx.per_line("numbers", line, lambda: _scan_text(ctx, line), lambda: _question_text(ctx, line))
+        elif line.kind == "title" and _any_number(line.folded):
+            _title_scan(ctx, line)
+
+
+def _question_text(ctx: Ctx, line: Line) -> str | None:
+    q = ctx.faq_question(line)
+    return q.folded if q is not None else None
+
+
+def _scan_text(ctx: Ctx, line: Line) -> None:
+    if _any_number(line.folded):
+        NumberScan(ctx, line).run()
 
 
 def _title_scan(ctx: Ctx, line: Line) -> None:

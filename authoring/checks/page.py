@@ -4,7 +4,6 @@ decided by headings.find_headings, the scan the editing commands split pages
 with, so a `## FAQ` inside a code fence is text to both."""
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
 
@@ -13,6 +12,20 @@ from .text import fold
 
 LIST_MARK = re.compile(r"^\s*(?:[-*+\u2022]|\d{1,3}[.)])\s+")
 _HASHES = re.compile(r"^#+\s*")
+
+
+class _once:
+    """functools.cached_property without its lock (a rule reads body_start of every line):
+    computed on first access, then an instance attribute that hides the descriptor."""
+
+    def __init__(self, fn):
+        self.fn, self.name, self.__doc__ = fn, fn.__name__, fn.__doc__
+
+    def __get__(self, obj, cls=None):
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.fn(obj)
+        return value
 
 
 @dataclass
@@ -26,7 +39,7 @@ class Line:
     sub: int                # index into that section's subsections, -1 outside one
     is_item: bool = False   # a Markdown list item
 
-    @functools.cached_property
+    @_once
     def body_start(self) -> int:
         """Offset where the text starts after a heading's #s or a list marker."""
         if self.kind in ("title", "heading", "subheading"):

@@ -4,12 +4,15 @@ character, director, writer, composer, designer, critic of that outlet ...)."""
 from __future__ import annotations
 
 import difflib
+import functools
 import re
+from bisect import bisect_right
 
 from .context import Ctx, Mention
 from .index import Person
 from .page import Line
-from .text import COMMON_WORDS, HONORIFICS, NON_PERSON_WORDS, STOP_CAPS, loose_key, norm_words, stem
+from .text import (COMMON_WORDS, HONORIFICS, NON_PERSON_WORDS, STOP_CAPS, fold, loose_key, lower_same_len, norm_words,
+                   stem)
 
 _TOKEN = r"(?:[A-Z]\.(?:\s?[A-Z]\.)*|(?:Mc|Mac|O'|D'|L')?[A-Z][A-Za-z]*(?:[-'][A-Za-z]+)*)"
 _PARTICLE = r"(?:de|del|della|der|den|van|von|da|di|du|la|le|bin|al|ten|ter|dos|das)"
@@ -53,15 +56,15 @@ ROLE_NOUNS = {
     "editor": r"editor|film editor",
 }
 _VERB_ANY = "|".join(f"(?P<{k}>{v})" for k, v in ROLE_VERBS.items())
-RE_AFTER_VERB = re.compile(rf"^\s*,?\s*(?:who\s+|which\s+)?(?:also\s+|both\s+|then\s+|later\s+|himself\s+|herself\s+)?"
+RE_AFTER_VERB = re.compile(rf"\s*,?\s*(?:who\s+|which\s+)?(?:also\s+|both\s+|then\s+|later\s+|himself\s+|herself\s+)?"
                            rf"(?:{_VERB_ANY})\b")
-RE_MORE_VERB = re.compile(rf"^\s*(?:,|and|&|as well as)\s*(?:also\s+)?(?:{_VERB_ANY})\b")
+RE_MORE_VERB = re.compile(rf"\s*(?:,|and|&|as well as)\s*(?:also\s+)?(?:{_VERB_ANY})\b")
 RE_BY_END = re.compile(r"(?:" + "|".join(f"(?P<{k}>{v})" for k, v in ROLE_BY.items()) + r")\s+$", re.I)
 RE_NOUN_END = re.compile(r"(?:^|[\s(\-*])(?:" + "|".join(f"(?P<{k}>{v})" for k, v in ROLE_NOUNS.items())
                          + r")\s*:?\s*$", re.I)
-RE_NOUN_AFTER = re.compile(r"^\s*,\s+(?:the\s+|its\s+|the film's\s+|the movie's\s+)(?:"
+RE_NOUN_AFTER = re.compile(r"\s*,\s+(?:the\s+|its\s+|the film's\s+|the movie's\s+)(?:"
                            + "|".join(f"(?P<{k}>{v})" for k, v in ROLE_NOUNS.items()) + r")\b", re.I)
-RE_POSS_WORK = re.compile(r"^'s\s+(?:(?P<composer>score|music)|(?P<director>direction)|(?P<writer>screenplay|script)|"
+RE_POSS_WORK = re.compile(r"'s\s+(?:(?P<composer>score|music)|(?P<director>direction)|(?P<writer>screenplay|script)|"
                           r"(?P<designer>designs?|creature design)|(?P<cinematographer>cinematography|camerawork)|"
                           r"(?P<editor>editing))\b")
 RE_FAQ_WHO = re.compile(r"^\s*who\s+(?:(?:was|is)\s+the\s+)?(?:" + "|".join(
@@ -78,10 +81,13 @@ _LIST_SEP = re.compile(r"\s*(?:,|and|&|, and)\s*")
 _BEST_END = re.compile(r"\bbest\s+\w*\s*$", re.I)
 _SCRIPT = re.compile(r"screenplay|script")
 _SONG = re.compile(r"song|track")
-_OUTLET_PAREN = re.compile(r"^\s*\(\s*([^)]+?)\s*\)")
+_OUTLET_PAREN = re.compile(r"\s*\(\s*([^)]+?)\s*\)")
 _PARTS = re.compile(r"[^,;]+")
 _LETTERS3 = re.compile(r"[A-Za-z]{3,}")
 _DIGIT = re.compile(r"\d")
+_SPACE = re.compile(r"\s")
+_LONE_SKIP = STOP_CAPS | HONORIFICS     # a word _check_group drops from the start of a group
+_NOT_EMPHASIS = re.compile(r"[^*_ ]")
 _TRACK_SEP = re.compile(r"[\"'*_)]*\s*(?:by|-|:|,)\s*(?:the\s+band\s+|the\s+singer\s+)?")
 
 
@@ -102,12 +108,24 @@ _NOUN_WORDS = tuple(a for v in ROLE_NOUNS.values() for a in re.sub(r"\(\?:[^)]*\
 assert not any(re.search(r"\)\?(?:\||$)", v) for v in ROLE_NOUNS.values()) and all(a[-1:].isalpha() for a in _NOUN_WORDS)
 
 
-def _by_end(prefix: str) -> re.Match | None:
-    """RE_BY_END.search(prefix), looking only where a match can start."""
-    core = prefix.rstrip()
-    if len(core) == len(prefix) or (core.isascii() and not core.lower().endswith(("by", "with"))):
+def _core_end(text: str, end: int) -> int:
+    """Where text[:end] ends once trailing spaces are stripped."""
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+def _by_end(text: str, end: int) -> re.Match | None:
+    """RE_BY_END.search(text[:end]), looking only where a match can start: in the last
+    _BY_MAXW characters before the trailing spaces."""
+    core = _core_end(text, end)
+    if core == end:
         return None
-    return RE_BY_END.search(prefix, max(0, len(core) - _BY_MAXW))
+    start = max(0, core - _BY_MAXW)
+    tail = text[start:core]
+    if tail.isascii() and not tail.lower().endswith(("by", "with")):
+        return None
+    return RE_BY_END.search(text[start:end])
 
 
 def _noun_end(text: str) -> re.Match | None:
@@ -131,81 +149,146 @@ def _names(ctx: Ctx, fam: str) -> list[str]:
 
 def check(ctx: Ctx) -> None:
     for line in ctx.page.lines:
-        if line.kind != "text":
-            continue
-        unknown_names(ctx, line)
-        pairs(ctx, line)
-        role_claims(ctx, line)
-        critic_outlets(ctx, line)
+        if line.kind == "text":
+            ctx.per_line("people", line, lambda: _line(ctx, line))
     faq_who(ctx)
     critic_summaries(ctx)
     track_artists(ctx)
 
 
+def _line(ctx: Ctx, line: Line) -> None:
+    """The rules that read one line and nothing else."""
+    unknown_names(ctx, line)
+    pairs(ctx, line)
+    role_claims(ctx, line)
+    critic_outlets(ctx, line)
+
+
 # ---------------------------------------------------------------- unknown names
 
 def _initial(line: Line, s: int) -> bool:
-    head = line.folded[:s].rstrip()
-    if s <= line.body_start or not head:
+    """The word at s opens the line or a sentence, clause or quotation."""
+    if s <= line.body_start:
         return True
-    return head[-1] in ".!?:;\"'-*>|" or head.endswith(("--",))
+    end = _core_end(line.folded, s)
+    return end == 0 or line.folded[end - 1] in ".!?:;\"'-*>|"
 
 
 def unknown_names(ctx: Ctx, line: Line) -> None:
     text = line.folded
-    mentions = ctx.mentions(line)
-    phrases = ctx.phrases(line)
+    mentions = ctx.mention_spans(line)
+    phrases = ctx.phrase_spans(line)
+    label_from = None       # the first character after the list marker that is not `*`, `_` or a space
 
     def covered(s: int, e: int):
-        for m in mentions:
-            if m.start <= s and e <= m.end:
-                return m
-        for ps, pe in phrases:
-            if ps <= s and e <= pe:
-                return (ps, pe) if " " in text[ps:pe] else "phrase"
+        """The mention (or else known phrase) holding the word at [s, e): the Mention, a
+        new (start, end) for a phrase of several words, "phrase" for a one-word phrase."""
+        m = mentions.containing(s, e)
+        if m is not None:
+            return m
+        p = phrases.containing(s, e)
+        if p is not None:
+            ps, pe = p
+            return (ps, pe) if " " in text[ps:pe] else "phrase"
         return None
 
+    m_starts, m_ends = mentions.starts, mentions.ends
+    p_starts, p_ends = phrases.starts, phrases.ends
     for sm in RE_SEQ.finditer(text):
-        toks = [(t.group(), t.start(), t.end()) for t in RE_TOK.finditer(text, sm.start(), sm.end())]
-        # split at possessives: "Sigourney Weaver's Ripley"
-        groups, cur = [], []
-        for tok in toks:
-            word, s, e = tok
-            if word.endswith("'s") or (word.endswith("'") and len(word) > 2):
-                cut = 2 if word.endswith("'s") else 1
-                cur.append((word[:-cut], s, e - cut))
-                groups.append(cur)
-                cur = []
-            else:
-                cur.append(tok)
-        if cur:
-            groups.append(cur)
-        # a full name is a name on its own: "Nicolas Cage Rewatches ..." is two things
-        split = []
-        for g in groups:
-            if len(g) == 1:     # nothing to split
-                split.append(g)
+        seq = sm.group()
+        # one token (tokens are separated by spaces): the match, a possessive cut off. A lone stop
+        # word or title ("The", "Mr."), or a lone word of a known name or phrase (covered(),
+        # inlined): _check_group finds nothing in it
+        if seq.isalpha():       # the common case: no possessive, no "."
+            if seq.lower() in _LONE_SKIP:
                 continue
+            s, e = sm.span()
+        elif _SPACE.search(seq) is None:
+            s, e = sm.span()
+            if seq.endswith("'s"):
+                seq, e = seq[:-2], e - 2
+            elif seq.endswith("'") and len(seq) > 2:
+                seq, e = seq[:-1], e - 1
+            if seq.lower().rstrip(".") in _LONE_SKIP:
+                continue
+        else:
+            seq = None
+        if seq is not None:
+            k = bisect_right(m_starts, s) - 1
+            if k >= 0 and e <= m_ends[k]:
+                continue
+            k = bisect_right(p_starts, s) - 1
+            if k >= 0 and e <= p_ends[k]:
+                continue
+            # a label: "Domestic Gross: $32M"
+            if _LABEL_COLON.match(text, e):
+                if label_from is None:
+                    lm = _NOT_EMPHASIS.search(text, line.body_start)
+                    label_from = lm.start() if lm else len(text)
+                if label_from >= s:
+                    continue
+            # _check_group on one word no name or phrase covers: it drops a stop word, and
+            # a word opening a sentence; it looks any other up as a near miss of a name
+            if seq.lower() in STOP_CAPS or _initial(line, s):
+                continue
+            _near_miss_token(ctx, line, seq, s, e)
+            continue
+        else:
+            split = _split_names(RE_TOK.finditer(text, sm.start(), sm.end()), covered)
+        for g in split:
+            if len(g) == 1:
+                # as above
+                if g[0][0].lower().rstrip(".") in _LONE_SKIP or covered(g[0][1], g[0][2]) is not None:
+                    continue
+            # a label: "Domestic Gross: $32M"
+            if _LABEL_COLON.match(line.folded, g[-1][2]):
+                if label_from is None:
+                    lm = _NOT_EMPHASIS.search(text, line.body_start)
+                    label_from = lm.start() if lm else len(text)
+                if label_from >= g[0][1]:
+                    continue
+            _check_group(ctx, line, g, covered)
+
+
+def _split_names(tok_matches, covered) -> list[list[tuple[str, int, int]]]:
+    """The tokens of a sequence of capitalised words, in groups that may each be a name:
+    cut after a possessive, and around a full name."""
+    toks = [(t.group(), t.start(), t.end()) for t in tok_matches]
+    # split at possessives: "Sigourney Weaver's Ripley"
+    groups, cur = [], []
+    for tok in toks:
+        word, s, e = tok
+        if word.endswith("'s") or (word.endswith("'") and len(word) > 2):
+            cut = 2 if word.endswith("'s") else 1
+            cur.append((word[:-cut], s, e - cut))
+            groups.append(cur)
             cur = []
-            c = None
-            for tok in g:
-                prev = c if cur else None     # cur[-1] is the token before: covered() of it
-                c = covered(tok[1], tok[2])
-                if _long_full(c):
-                    if cur and prev is not c:
-                        split.append(cur)
-                        cur = []
-                elif cur and _long_full(prev):
+        else:
+            cur.append(tok)
+    if cur:
+        groups.append(cur)
+    # a full name is a name on its own: "Nicolas Cage Rewatches ..." is two things
+    split = []
+    for g in groups:
+        if len(g) == 1:     # nothing to split
+            split.append(g)
+            continue
+        cur = []
+        c = None
+        for tok in g:
+            prev = c if cur else None     # cur[-1] is the token before: covered() of it
+            c = covered(tok[1], tok[2])
+            if _long_full(c):
+                if cur and prev is not c:
                     split.append(cur)
                     cur = []
-                cur.append(tok)
-            if cur:
+            elif cur and _long_full(prev):
                 split.append(cur)
-        for g in split:
-            # a label: "Domestic Gross: $32M"
-            if _LABEL_COLON.match(line.folded, g[-1][2]) and not line.folded[line.body_start:g[0][1]].strip("*_ "):
-                continue
-            _check_group(ctx, line, g, covered)
+                cur = []
+            cur.append(tok)
+        if cur:
+            split.append(cur)
+    return split
 
 
 def _long_full(c) -> bool:
@@ -257,7 +340,7 @@ def _check_group(ctx: Ctx, line: Line, g, covered) -> None:
         ms = [c for c in cov if isinstance(c, Mention)]
         for a, b in zip(ms, ms[1:]):
             if a is not b and not a.full and not b.full and not (a.ids & b.ids) and a.end < b.start \
-                    and ctx.page.lines[line.no - 1].folded[a.end:b.start].strip() == "":
+                    and line.folded[a.end:b.start].strip() == "":
                 ex_s, ex_e = a.start, b.end
                 _flag_unknown(ctx, line, ex_s, ex_e)
                 return
@@ -271,10 +354,17 @@ def _check_group(ctx: Ctx, line: Line, g, covered) -> None:
 
 def _flag_unknown(ctx: Ctx, line: Line, s: int, e: int) -> None:
     name = line.text[s:e]
-    if loose_key(name) in ctx.idx.loose_names:
+    near = ctx.idx.derived("people.unknown", lambda idx: {})   # name -> None if known, else the close names
+    close = near.get(name, ())
+    if close == ():
+        if loose_key(name) in ctx.idx.loose_names:
+            close = None
+        else:
+            close = difflib.get_close_matches(name, [p.name for p in ctx.idx.people], n=1, cutoff=0.6)
+        if len(near) < 50_000:
+            near[name] = close
+    if close is None:
         return
-    fulls = [p.name for p in ctx.idx.people]
-    close = difflib.get_close_matches(name, fulls, n=1, cutoff=0.6)
     msg = f"{name} is not a name in the facts"
     if close:
         msg += f" (did you mean {close[0]}?)"
@@ -287,9 +377,14 @@ def _near_miss_token(ctx: Ctx, line: Line, word: str, s: int, e: int) -> bool:
     if len(word) < 4 or low in COMMON_WORDS or low in NON_PERSON_WORDS or word in idx.known_tokens \
             or low in idx.lower_words or not word.isalpha():
         return False
-    cands = [t for t in idx.person_tokens if len(t) >= 4 and t[0] == word[0] and abs(len(t) - len(word)) <= 2
-             and not word.startswith(t) and not t.startswith(word)]
-    close = difflib.get_close_matches(word, cands, n=1, cutoff=0.84)
+    near = idx.derived("people.near", lambda idx: {})     # word -> the close name tokens, once per facts
+    close = near.get(word)
+    if close is None:
+        cands = [t for t in idx.person_tokens if len(t) >= 4 and t[0] == word[0] and abs(len(t) - len(word)) <= 2
+                 and not word.startswith(t) and not t.startswith(word)]
+        close = difflib.get_close_matches(word, cands, n=1, cutoff=0.84)
+        if len(near) < 50_000:
+            near[word] = close
     if close:
         return ctx.add("people.unknown", "error", line, s, e, f"{word} is not a name in the facts (did you mean {close[0]}?)",
                 close[0], word)
@@ -315,9 +410,10 @@ def pairs(ctx: Ctx, line: Line) -> None:
         between = text[a.end:b.start]
         end = b.end
         orient = None
-        if _PAREN_OPEN.fullmatch(between) and _PAREN_CLOSE.match(text, b.end):
+        close = _PAREN_CLOSE.match(text, b.end) if _PAREN_OPEN.fullmatch(between) else None
+        if close:
             orient = "either"
-            end = b.end + text[b.end:].index(")") + 1
+            end = close.end()
         elif RE_ACTOR_AS.match(between):
             orient = "actor_first"
         elif RE_PLAYED_BY.match(between):
@@ -369,36 +465,40 @@ def _fams(m: re.Match | None) -> list[str]:
 def role_claims(ctx: Ctx, line: Line) -> None:
     text = line.folded
     ms = ctx.mentions(line)
+    head = 0        # the first mention of the list of names this one ends: "written by A, B and C"
+    real = ctx.idx.derived("people.real", lambda idx: {})   # alias -> its people, None if no real person
     for i, m in enumerate(ms):
-        persons = [ctx.idx.people[j] for j in m.ids]
-        if not persons or any(p.only_character for p in persons):
+        if i and not _LIST_SEP.fullmatch(text, ms[i - 1].end, m.start):
+            head = i
+        persons = real.get(m.text, ())
+        if persons == ():
+            persons = [ctx.idx.people[j] for j in m.ids]
+            if not persons or any(p.only_character for p in persons):
+                persons = None
+            if len(real) < 50_000:
+                real[m.text] = persons
+        if persons is None:
             continue
         claims: list[str] = []
-        after = text[m.end:]
-        am = RE_AFTER_VERB.match(after)
+        am = RE_AFTER_VERB.match(text, m.end)
         if am:
             claims += _fams(am)
-            rest = after[am.end():]
+            pos = am.end()
             while True:
-                mm = RE_MORE_VERB.match(rest)
+                mm = RE_MORE_VERB.match(text, pos)
                 if not mm:
                     break
                 claims += _fams(mm)
-                rest = rest[mm.end():]
-        # strip a list of names before this one: "written by A and B"
-        prefix = text[:m.start]
-        for prev in reversed(ms[:i]):
-            sep = prefix[prev.end:]
-            if _LIST_SEP.fullmatch(sep):
-                prefix = prefix[:prev.start]
-            else:
-                break
-        claims += _fams(_by_end(prefix))
-        nm = _noun_end(prefix[-40:])
-        if nm and not _BEST_END.search(prefix[-40:]):
+                pos = mm.end()
+        # what comes before the list of names this one is in: "written by A and B"
+        pend = ms[head].start
+        claims += _fams(_by_end(text, pend))
+        last40 = text[max(0, pend - 40):pend]
+        nm = _noun_end(last40)
+        if nm and not _BEST_END.search(last40):
             claims += _fams(nm)
-        claims += _fams(RE_NOUN_AFTER.match(after))
-        claims += _fams(RE_POSS_WORK.match(after))
+        claims += _fams(RE_NOUN_AFTER.match(text, m.end))
+        claims += _fams(RE_POSS_WORK.match(text, m.end))
         _check_families(ctx, line, m, persons, list(dict.fromkeys(claims)), text)
 
 
@@ -407,7 +507,13 @@ def _has_family(p: Person, fam: str, m: Mention, text: str) -> bool:
         return True
     if fam == "writer" and "author" in p.families and not _SCRIPT.search(text[m.end:m.end + 60]):
         return True
-    return fam == "composer" and "artist" in p.families and bool(_SONG.search(text))
+    return fam == "composer" and "artist" in p.families and _names_a_song(text)
+
+
+@functools.lru_cache(maxsize=64)
+def _names_a_song(text: str) -> bool:
+    """The line speaks of a song or track: searched once per line, not once per name on it."""
+    return bool(_SONG.search(text))
 
 
 def _check_family(ctx: Ctx, line: Line, m: Mention, persons: list[Person], fam: str, text: str) -> None:
@@ -461,35 +567,41 @@ def critic_outlets(ctx: Ctx, line: Line) -> None:
         return
     text = line.folded
     rx_after = rx_before = None
+    close = -1      # the first ")" at or after the last name looked at (len(text): none)
     for m in ctx.mentions(line):
         critics = [idx.people[j] for j in m.ids if "critic" in idx.people[j].kinds]
         if not critics:
             continue
         if rx_after is None:
-            rx_after, rx_before = idx.derived("people.outlets", _outlet_res)
+            rx_after, rx_before, reach = idx.derived("people.outlets", _outlet_res)
         own = set().union(*(p.outlets for p in critics))
-        after = text[m.end:]
-        pm = _OUTLET_PAREN.match(after)
+        # "Ebert (Chicago Sun-Times)": the parenthesis ends at the first ")" after the name
+        if close < m.end:
+            close = text.find(")", m.end)
+            if close == -1:
+                close = len(text)
+        pm = _OUTLET_PAREN.match(text, m.end, close + 1) if close < len(text) else None
         named = None
         if pm:
-            content = pm.group(1)
-            off = m.end + pm.start(1)
-            parts = [(pt.group(), off + pt.start()) for pt in _PARTS.finditer(content)]
-            parts = [(t.strip(), o + len(t) - len(t.lstrip())) for t, o in parts
-                     if _LETTERS3.search(t) and not _DIGIT.search(t)]
-            if not parts:
+            part = next((pt for pt in _PARTS.finditer(text, pm.start(1), pm.end(1))
+                         if _LETTERS3.search(pt.group()) and not _DIGIT.search(pt.group())), None)
+            if part is None:
                 continue
-            t, o = parts[0]
+            t = part.group()
+            o = part.start() + len(t) - len(t.lstrip())
+            t = t.strip()
             named = (norm_words(t), o, o + len(t))
         else:
-            om = rx_after.match(after.lower())
+            # an outlet named right after or right before the name: within `reach` characters
+            # (an outlet's name, a few words and spaces), not the rest of the line
+            om = rx_after.match(lower_same_len(text[m.end:m.end + reach]))
             if om:
                 named = (om.group(1), m.end + om.start(1), m.end + om.end(1))
             else:
-                before = text[:m.start].lower()
-                bm = rx_before.search(before)
+                off = max(0, _core_end(text, m.start) - reach)
+                bm = rx_before.search(lower_same_len(text[off:m.start]))
                 if bm:
-                    named = (bm.group(1), bm.start(1), bm.end(1))
+                    named = (bm.group(1), off + bm.start(1), off + bm.end(1))
         if not named:
             continue
         name, s, e = named
@@ -503,10 +615,11 @@ def critic_outlets(ctx: Ctx, line: Line) -> None:
                 f"{p.name} reviewed for {outs or 'no outlet named'} in the facts", outs or None, line.text[s:e])
 
 
-def _outlet_res(idx) -> tuple[re.Pattern, re.Pattern]:
+def _outlet_res(idx) -> tuple[re.Pattern, re.Pattern, int]:
     outlet_alt = "|".join(re.escape(o) for o in sorted(idx.outlets, key=len, reverse=True))
-    return (re.compile(rf"^,?\s+(?:of|for|at|from|in|writing (?:in|for)|with)\s+((?:the\s+)?(?:{outlet_alt}))\b"),
-            re.compile(rf"((?:the\s+)?(?:{outlet_alt}))(?:'s|'|\s+critic)\s+$"))
+    reach = max(map(len, idx.outlets)) + 100
+    return (re.compile(rf",?\s+(?:of|for|at|from|in|writing (?:in|for)|with)\s+((?:the\s+)?(?:{outlet_alt}))\b"),
+            re.compile(rf"((?:the\s+)?(?:{outlet_alt}))(?:'s|'|\s+critic)\s+$"), reach)
 
 
 _FUNCTION = STOP_CAPS | {"found", "film", "movie", "called", "said", "praised", "thought", "wrote", "felt", "while",
@@ -550,25 +663,27 @@ def track_artists(ctx: Ctx) -> None:
     tracks = [(t.title, t.artist) for t in ctx.facts.soundtrack if t.artist]
     if not tracks:
         return
-    from .text import fold
     for line in ctx.page.lines:
-        if line.kind != "text":
+        if line.kind == "text":
+            ctx.per_line("people.tracks", line, lambda: _track_artists_line(ctx, line, tracks))
+
+
+def _track_artists_line(ctx: Ctx, line: Line, tracks: list[tuple[str, str]]) -> None:
+    low = line.folded.lower()
+    mentions = ctx.mention_spans(line)
+    for title, artist in tracks:
+        t = fold(title).lower()
+        i = low.find(t)
+        if i == -1:
             continue
-        low = line.folded.lower()
-        for title, artist in tracks:
-            t = fold(title).lower()
-            i = low.find(t)
-            if i == -1:
-                continue
-            end = i + len(t)
-            m = _TRACK_SEP.match(low, end)
-            if not m:
-                continue
-            start = m.end()
-            for mn in ctx.mentions(line):
-                if mn.start == start:
-                    aid = ctx.idx.by_name.get(fold(artist).strip())
-                    if aid is not None and aid not in mn.ids:
-                        ctx.add("roles.track_artist", "error", line, mn.start, mn.end,
-                                f"{title} is by {artist} in the facts", artist, line.text[mn.start:mn.end])
-                    break
+        end = i + len(t)
+        m = _TRACK_SEP.match(low, end)
+        if not m:
+            continue
+        start = m.end()
+        mn = mentions.at(start)
+        if mn is not None and mn.start == start:
+            aid = ctx.idx.by_name.get(fold(artist).strip())
+            if aid is not None and aid not in mn.ids:
+                ctx.add("roles.track_artist", "error", line, mn.start, mn.end,
+                        f"{title} is by {artist} in the facts", artist, line.text[mn.start:mn.end])

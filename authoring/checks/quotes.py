@@ -57,6 +57,26 @@ def _shingles(words: list[str], n: int) -> set[tuple[str, ...]]:
     return {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
 
 
+def _char_masks(b: str) -> dict[str, int]:
+    """Per character of b, the bit mask of where it occurs (for _lcs_len)."""
+    masks: dict[str, int] = {}
+    for i, ch in enumerate(b):
+        masks[ch] = masks.get(ch, 0) | (1 << i)
+    return masks
+
+
+def _lcs_len(a: str, masks: dict[str, int], m: int) -> int:
+    """The length of the longest common subsequence of a and the text of m characters whose
+    _char_masks are masks (bit-parallel: Allison and Dix, Hyyro)."""
+    full = (1 << m) - 1
+    v = full
+    get = masks.get
+    for ch in a:
+        u = v & get(ch, 0)
+        v = ((v + u) | (v - u)) & full
+    return m - v.bit_count()
+
+
 class _Prep:
     """Per-facts data: titles and names as quote text, sources without edges, speakers."""
 
@@ -65,19 +85,63 @@ class _Prep:
         self.titles |= {quote_norm(p.name) for p in idx.people}
         self.names = [quote_norm(p.name) for p in idx.people]
         self.stripped = [src.norm.strip(_EDGE) for src in idx.quote_sources]
-        self.summaries = [(summ, cid, summ.strip(_EDGE).split()) for summ, cid in idx.summaries]
+        self.summaries = [(summ, cid, _shingles(summ.strip(_EDGE).split(), 3)) for summ, cid in idx.summaries]
+        # one matcher per source, its second sequence analysed once (set_seq1 per quote);
+        # the closest source per quote text, worked out once
+        self.sources = idx.quote_sources
+        self.matchers: list | None = None     # made on the first quote that is no source's words
+        self.closest: dict[str, tuple] = {}
+
+    def closest_source(self, core: str):
+        """The first source most like core by difflib's ratio, and that ratio, when it is at
+        least 0.6 (else None, 0.0): what a quote that is no source's words is flagged against."""
+        got = self.closest.get(core)
+        if got is None:
+            if self.matchers is None:
+                self.matchers = [(src, difflib.SequenceMatcher(None, "", src_norm, autojunk=False))
+                                 for src, src_norm in zip(self.sources, self.stripped)]
+                self.masks = [_char_masks(src_norm) for src_norm in self.stripped]
+            # ratio() <= quick_ratio() <= real_quick_ratio(): only sources whose bounds reach 0.6
+            # can, and they are tried by falling bound, until the bound is below the best ratio
+            cands = []
+            for i, (src, sm) in enumerate(self.matchers):
+                sm.set_seq1(core)
+                if sm.real_quick_ratio() < 0.6:
+                    continue
+                bound = sm.quick_ratio()
+                if bound >= 0.6:
+                    cands.append((-bound, i))
+            cands.sort()
+            got = (None, 0.0)
+            at = len(self.matchers)
+            for neg, i in cands:
+                if -neg < got[1]:
+                    break
+                # a tighter bound, still below what ratio() can find: its matching blocks are a
+                # common subsequence, no longer than the longest one
+                b = self.stripped[i]
+                total = len(core) + len(b)
+                lcs_bound = 2.0 * _lcs_len(core, self.masks[i], len(b)) / total if total else 1.0
+                if lcs_bound < 0.6 or lcs_bound < got[1]:
+                    continue
+                r = self.matchers[i][1].ratio()
+                if r >= 0.6 and (r > got[1] or (r == got[1] and i < at)):
+                    got, at = (self.matchers[i][0], r), i
+            if len(self.closest) < 4096:
+                self.closest[core] = got
+        return got
 
 
 def check(ctx: Ctx) -> None:
-    idx = ctx.idx
-    prep = None
     for line in ctx.page.lines:
-        if line.kind != "text":
-            continue
-        for q in ctx.quotes(line):
-            if prep is None:
-                prep = idx.derived("quotes", _Prep)
-            _check_quote(ctx, line, q, prep)
+        if line.kind == "text" and ctx.quotes(line):
+            ctx.per_line("quotes", line, lambda: _check_line(ctx, line))
+
+
+def _check_line(ctx: Ctx, line: Line) -> None:
+    prep = ctx.idx.derived("quotes", _Prep)
+    for q in ctx.quotes(line):
+        _check_quote(ctx, line, q, prep)
 
 
 def _check_quote(ctx: Ctx, line: Line, q: Quoted, prep: _Prep) -> None:
@@ -110,22 +174,16 @@ def _check_quote(ctx: Ctx, line: Line, q: Quoted, prep: _Prep) -> None:
         return
     words = core.split()
     # a review summary in quotation marks
-    for summ, cid, sw in prep.summaries:
-        if _in(core, summ) or (len(words) >= 3 and _shingles(words, 3) & _shingles(sw, 3)
-                               and len(_shingles(words, 3) & _shingles(sw, 3)) >= max(1, min(2, len(words) - 2))):
+    shingles = _shingles(words, 3) if len(words) >= 3 and prep.summaries else None
+    for summ, cid, summ_shingles in prep.summaries:
+        if _in(core, summ) or (shingles is not None and shingles & summ_shingles
+                               and len(shingles & summ_shingles) >= max(1, min(2, len(words) - 2))):
             critic = idx.people[cid].name
             ctx.add("quotes.review_summary", "error", line, s, e,
                     f"review summaries are never quotes: the facts hold only a paraphrase of {critic}'s review "
                     f"and no excerpt", None, raw)
             return
-    best, ratio = None, 0.0
-    for src, src_norm in zip(idx.quote_sources, prep.stripped):
-        sm = difflib.SequenceMatcher(None, core, src_norm, autojunk=False)
-        if sm.real_quick_ratio() < 0.5 or sm.quick_ratio() < 0.5:
-            continue
-        r = sm.ratio()
-        if r > ratio:
-            best, ratio = src, r
+    best, ratio = prep.closest_source(core)
     if best is not None and ratio >= 0.6:
         who = _speaker_name(ctx, best)
         ctx.add("quotes.not_verbatim", "error", line, s, e,

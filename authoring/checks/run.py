@@ -10,33 +10,35 @@ from pathlib import Path
 from .flags import Flag
 
 
+_FIX = "give a page's Markdown file, or a draft folder holding page.md"
+
+
 def read_pages(pages: list[str]) -> tuple[list[tuple[str, str]], list[str]]:
+    """Each page's text, and a message for each that cannot be checked: missing, a folder
+    without page.md, not a regular file (a named pipe or a device would block the read
+    or never end), not UTF-8. Every message names the file."""
+    from ..files import UnreadableFile, read_bytes
+
     out, problems = [], []
     for given in pages:
         path = Path(given)
         shown = given
         if path.is_dir():
-            if (path / "page.md").is_file():
-                path = path / "page.md"
-                shown = str(Path(given) / "page.md")
-            else:
+            path = path / "page.md"
+            shown = str(path)
+            if not path.exists():
                 problems.append(f"{given}: a folder without page.md")
                 continue
         try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            problems.append(f"{given}: no such file")
-            continue
-        except IsADirectoryError:
-            problems.append(f"{given}: a folder without page.md")
-            continue
-        except OSError as exc:
-            problems.append(f"{given}: cannot read ({exc.strerror})")
+            raw = read_bytes(path, _FIX)
+        except UnreadableFile as exc:
+            problems.append(str(exc))
             continue
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            problems.append(f"{given}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})")
+            problems.append(f"{shown}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+                            "save it as UTF-8")
             continue
         out.append((shown, text))
     return out, problems

@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 
 from .context import Ctx
+from .page import Line
+from .spans import Spans
 from .text import COMMON_STEMS, COMMON_WORDS, stem
 
 # abstract nouns (acceptance, redemption, loneliness) are themes, not events: alone they give nothing away
@@ -48,43 +50,51 @@ class _Prep:
 
 
 def check(ctx: Ctx) -> None:
-    idx = ctx.idx
-    prep = idx.derived("spoilers", _Prep)
-    terms, strong = prep.terms, prep.strong
-    if not terms:
+    prep = ctx.idx.derived("spoilers", _Prep)
+    if not prep.terms:
         return
     for line in ctx.page.lines:
-        if line.kind not in ("text", "subheading") or line.section == "ending":
+        if line.kind in ("text", "subheading") and line.section != "ending":
+            ctx.per_line("spoilers", line, lambda: _check_line(ctx, line, prep))
+
+
+def _check_line(ctx: Ctx, line: Line, prep: _Prep) -> None:
+    idx = ctx.idx
+    terms, strong = prep.terms, prep.strong
+    # no word of the line is a term of the ending: nothing to find
+    hits, can_hit = prep.hits, prep.can_hit
+    for w in RE_WORD.findall(line.folded):
+        got = hits.get(w)
+        if got if got is not None else can_hit(w):
+            break
+    else:
+        return
+    # verbatim quotes from the facts are fine anywhere
+    quoted = Spans([q.inner for q in ctx.quotes(line)])
+    words = []
+    for m in RE_WORD.finditer(line.folded):
+        if quoted.at(m.start()) is not None:
             continue
-        # no word of the line is a term of the ending: nothing to find
-        if not any(map(prep.can_hit, RE_WORD.findall(line.folded))):
+        w = m.group().lower()
+        if w.endswith("'s"):
+            w = w[:-2]
+        if w in idx.safe_vocab or len(w) < 3:
             continue
-        # verbatim quotes from the facts are fine anywhere
-        quoted = [q.inner for q in ctx.quotes(line)]
-        words = []
-        for m in RE_WORD.finditer(line.folded):
-            if any(s <= m.start() < e for s, e in quoted):
-                continue
-            w = m.group().lower()
-            if w.endswith("'s"):
-                w = w[:-2]
-            if w in idx.safe_vocab or len(w) < 3:
-                continue
-            words.append((stem(w), m.start(), m.start() + len(w)))
-        if not words:
+        words.append((stem(w), m.start(), m.start() + len(w)))
+    if not words:
+        return
+    for item_no, t in enumerate(terms):
+        hits = [(st, s, e) for st, s, e in words if st in t]
+        if not hits:
             continue
-        for item_no, t in enumerate(terms):
-            hits = [(st, s, e) for st, s, e in words if st in t]
-            if not hits:
-                continue
-            strong_hits = [h for h in hits if h[0] in strong[item_no]]
-            if strong_hits or len({h[0] for h in hits}) >= 2:
-                st, s, e = (strong_hits or hits)[0]
-                item = _item_text(ctx, t)
-                ctx.add("spoilers.ending", "error", line, s, e,
-                        f"this gives away the ending (plot.ending: \u201c{item}\u201d); only the ending section may",
-                        None, line.text[s:e])
-                break
+        strong_hits = [h for h in hits if h[0] in strong[item_no]]
+        if strong_hits or len({h[0] for h in hits}) >= 2:
+            st, s, e = (strong_hits or hits)[0]
+            item = _item_text(ctx, t)
+            ctx.add("spoilers.ending", "error", line, s, e,
+                    f"this gives away the ending (plot.ending: \u201c{item}\u201d); only the ending section may",
+                    None, line.text[s:e])
+            break
 
 
 def _item_text(ctx: Ctx, terms: dict) -> str:

@@ -1,36 +1,26 @@
 """Structure: headings we know, no empty sections, list sections with items,
 FAQ questions with answers, a one-sentence nameless badly explained plot,
-3-6 synopsis parts, and no section whose facts are missing."""
+the number of `### ` parts, and no section whose facts are missing. Which
+sections are lists, how many parts, and when facts are missing: each Section says."""
 from __future__ import annotations
 
 import re
 
 from ..headings import SECTIONS
+from ..sections import SECTIONS as DECLARED
 from .context import Ctx
 from .page import Section
 from .text import COMMON_WORDS, STOP_CAPS, norm_words, sentence_spans
-
-LIST_SECTIONS = {"cast", "quotes", "similar", "soundtrack", "awards"}
-
-
-def _has_facts(ctx: Ctx, sid: str) -> bool:
-    f = ctx.facts
-    return {
-        "cast": bool(f.cast), "quotes": bool(f.quotes), "box_office": f.box_office is not None and any(
-            v is not None for v in (f.box_office.budget, f.box_office.domestic_gross, f.box_office.worldwide_gross)),
-        "awards": bool(f.awards), "similar": bool(f.similar), "soundtrack": bool(f.soundtrack),
-        "how_to_watch": bool(f.where_to_watch), "ending": bool(f.plot and f.plot.ending),
-        "synopsis": bool(f.plot and (f.plot.premise or f.plot.beats)),
-        "behind_the_scenes": bool(f.trivia),
-    }.get(sid, True)
-
 
 def check(ctx: Ctx) -> None:
     page = ctx.page
     if page.title_line is None:
         first = next((ln for ln in page.lines if ln.kind != "blank"), None)
-        if first is not None:
-            ctx.add_line("page.title", "warning", first.no, None, "", "the page has no `# Title (Year)` line")
+        if first is None:   # a page is a title line and its sections (spec/page.md): nothing here is one
+            ctx.add_line("page.empty", "error", 1, None, "",
+                         "the page is empty: it needs a `# Title (Year)` line and its sections")
+            return
+        ctx.add_line("page.title", "warning", first.no, None, "", "the page has no `# Title (Year)` line")
     elif page.title and norm_words(page.title) not in (norm_words(ctx.facts.title),
                                                        norm_words(ctx.facts.original_title or "")):
         ln = page.title_line
@@ -49,30 +39,33 @@ def check(ctx: Ctx) -> None:
                 ctx.add("page.duplicate_section", "warning", ln, hs, len(ln.text),
                         f"a second {SECTIONS[sec.id]} section (first at line {seen[sec.id]})", None, sec.heading)
             seen.setdefault(sec.id, ln.no)
-            if not _has_facts(ctx, sec.id):
+            if not DECLARED[sec.id].present(ctx.facts):
                 ctx.add("structure.no_facts", "error", ln, hs, len(ln.text),
                         f"the facts hold nothing for {SECTIONS[sec.id]}; the section must be left out", None,
                         sec.heading)
         _empty(ctx, sec)
-        if sec.id in LIST_SECTIONS:
+        declared = DECLARED.get(sec.id)
+        if declared and declared.bullets:
             _list_items(ctx, sec)
         if sec.id == "faq":
             _faq(ctx, sec)
-        if sec.id == "synopsis":
-            n = len(sec.subsections)
-            if not 3 <= n <= 6:
-                ctx.add("structure.synopsis_parts", "warning", ln, hs, len(ln.text),
-                        f"the synopsis has {n} ### parts; it should have 3 to 6", "3-6", str(n))
+        if declared and declared.parts:
+            _parts(ctx, sec, *declared.part_count())
         if sec.id == "badly_explained":
             _badly_explained(ctx, sec)
     _order(ctx)
+    if page.open_fence is not None:  # the rest of the page is code: no heading below it counts
+        ln = page.open_fence
+        ctx.add("page.unclosed_fence", "warning", ln, 0, len(ln.text),
+                "a code fence that is never closed: every line after it, headings too, is code; "
+                f"close it with a line of {ln.text.strip()[:3]}", None, ln.text.strip())
 
 
 def _empty(ctx: Ctx, sec: Section) -> None:
     text = sec.text_lines()
     if not text:
         ln = sec.line
-        nxt = ln.no + 1 if ln.no < len(ctx.page.lines) else ln.no
+        nxt = ln.no + 1 if ln.no < ctx.page.lines[-1].no else ln.no
         ctx.add_line("structure.empty_section", "error", nxt, sec.id, "",
                      f"the section {sec.heading!r} (line {ln.no}) has no text")
         return
@@ -92,6 +85,14 @@ def _list_items(ctx: Ctx, sec: Section) -> None:
     ln = text[0]
     ctx.add("structure.list_items", "error", ln, ln.body_start, len(ln.text),
             f"{SECTIONS[sec.id]} is a list section: it needs `- ` items", None, ln.text.strip())
+
+
+def _parts(ctx: Ctx, sec: Section, fewest: int, most: int) -> None:
+    n = len(sec.subsections)
+    if not fewest <= n <= most:
+        ln = sec.line
+        ctx.add(f"structure.{sec.id}_parts", "warning", ln, ln.body_start, len(ln.text),
+                f"the {sec.id} has {n} ### parts; it should have {fewest} to {most}", f"{fewest}-{most}", str(n))
 
 
 def _faq(ctx: Ctx, sec: Section) -> None:

@@ -68,9 +68,85 @@ def norm_words(text: str) -> str:
 
 WORD_RE = re.compile(r"[A-Za-z0-9]+(?:['-][A-Za-z0-9]+)*")
 
+# Where a name, title or phrase of the facts may start and end on a page: not inside a
+# word, and not inside a figure: the title `300` is not in "$1,300", "3,000" or "1.300",
+# and not the figure "$300" (a currency sign makes it money).
+BOUNDARY_BEFORE = r"(?<![A-Za-z0-9])(?<![0-9][.,])(?<![$\u00a3\u20ac\u00a5\u20b9])"
+BOUNDARY_AFTER = r"(?![A-Za-z0-9])(?![.,][0-9])"
+
+
+def bounded(alternation: str) -> str:
+    """A regex matching the alternation only on word and number boundaries."""
+    return f"{BOUNDARY_BEFORE}(?:{alternation}){BOUNDARY_AFTER}"
+
+
+def starts_bounded(text: str, s: int) -> bool:
+    """Something starting at s starts on a word and number boundary (as `bounded`)."""
+    if s == 0:
+        return True
+    prev = text[s - 1]
+    if prev.isascii() and prev.isalnum() or prev in "$\u00a3\u20ac\u00a5\u20b9":
+        return False
+    return not (prev in ".," and s > 1 and "0" <= text[s - 2] <= "9")
+
+
 # ---------------------------------------------------------------- regex alternations
 
-def literal_alt(words, ignorecase: bool = False) -> str:
+# the characters other than A-Z that re.IGNORECASE matches to an ASCII letter (ſ s, K k, ı i, İ i)
+_CASELESS = str.maketrans({"\u017f": "s", "\u212a": "k", "\u0131": "i", "\u0130": "i"})
+
+
+def caseless(text: str) -> str:
+    """text lower-cased, same length: a pattern of lower-case ASCII words compiled without
+    re.IGNORECASE matches in it where the pattern compiled with it matches in text. A
+    case-insensitive alternation is tried whole at every position; this lets the regex
+    engine skip to the words' first letters."""
+    low = text.lower()
+    if text.isascii():
+        return low
+    return lower_same_len(text).translate(_CASELESS)
+
+
+def word_alt(words) -> str:
+    """A regex for any of the words (lower case) as `\\b(?:longest|...|shortest)` would
+    match one that starts with a letter or digit (a word starting otherwise has no `\\b`
+    before it), written first letter first: `w(?<!\\w.)(?:on|in...)`, so that the regex
+    engine can skip ahead to the first letters instead of trying every word everywhere."""
+    by_first: dict[str, set[str]] = {}
+    for w in words:
+        by_first.setdefault(w[0], set()).add(w[1:])
+    alts = []
+    for ch in sorted(by_first):
+        rests = by_first[ch]
+        longer = rests - {""}
+        tail = f"(?:{literal_alt(longer)})" + ("?" if "" in rests else "") if longer else ""
+        lead = r"(?<!\w.)" if re.match(r"\w", ch) else ""
+        alts.append(re.escape(ch) + lead + tail)
+    return "(?:" + "|".join(alts) + ")"
+
+def trie_alt(words, ignorecase: bool = False) -> bool:
+    """literal_alt(words, ignorecase) is a trie (else a plain alternation)."""
+    return bool(words) and "" not in words and not (ignorecase and not all(w.isascii() for w in words)) \
+        and max(map(len, words)) <= 400
+
+
+# BOUNDARY_BEFORE checked after the first character of a match: the same test one
+# character later, so that an alternation can start with its first letters (the regex
+# engine skips to them instead of testing the boundary at every position)
+BOUNDARY_BEFORE_LEAD = r"(?<![A-Za-z0-9][\s\S])(?<![0-9][.,][\s\S])(?<![$\u00a3\u20ac\u00a5\u20b9][\s\S])"
+
+
+def bounded_alt(words) -> str:
+    """bounded(literal_alt(words)) (case-sensitive), with the boundary before tested after
+    each word's first character where the alternation is a trie: the same matches, found
+    faster."""
+    words = set(words)
+    if not trie_alt(words):
+        return bounded(literal_alt(words))
+    return f"(?:{literal_alt(words, lead=BOUNDARY_BEFORE_LEAD)}){BOUNDARY_AFTER}"
+
+
+def literal_alt(words, ignorecase: bool = False, lead: str = "") -> str:
     """A regex alternation of literal words that, at each position, matches the
     longest word it can (backtracking to shorter ones when what follows fails),
     as `longest|...|shortest` does, but as a trie: one branch per next character
@@ -80,22 +156,41 @@ def literal_alt(words, ignorecase: bool = False) -> str:
     if not words or "" in words or (ignorecase and not all(w.isascii() for w in words)) \
             or max(map(len, words)) > 400:
         return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    trie: dict = {}
-    for w in words:
-        node = trie
-        for ch in (w.lower() if ignorecase else w):
-            node = node.setdefault(ch, {})
-        node[""] = {}
+    return _trie_alt(frozenset(words), ignorecase, lead)
 
-    def build(node: dict) -> str:
-        kids = sorted(ch for ch in node if ch)
-        if not kids:
+
+@functools.lru_cache(maxsize=256)
+def _trie_alt(words: frozenset, ignorecase: bool, lead: str) -> str:
+    """literal_alt's trie (worked out once per set of words: the facts of one film are
+    indexed again whenever they are loaded again)."""
+    # the trie, walked over the sorted words: the words under a node are a run of the sorted
+    # list, its branches in the order of their characters; a branch holding one word is the
+    # rest of that word, escaped at once (most of a trie's nodes are in such tails)
+    table = getattr(re, "_special_chars_map", None)    # what re.escape translates by, if this re has it
+    esc = (lambda x: x.translate(table)) if isinstance(table, dict) else re.escape
+
+    def build(ws: list[str], d: int, lead: str = "") -> str:
+        """The regex of the node at depth d whose words (sorted, sharing ws[0][:d]) are ws."""
+        terminal = len(ws[0]) == d        # only the first can end here: the words are distinct
+        rest = ws[1:] if terminal else ws
+        if not rest:
             return ""
-        alts = [re.escape(ch) + build(node[ch]) for ch in kids]
+        alts = []
+        i, n = 0, len(rest)
+        while i < n:
+            ch = rest[i][d]
+            j = i + 1
+            while j < n and rest[j][d] == ch:
+                j += 1
+            if j == i + 1:
+                alts.append(esc(ch) + lead + esc(rest[i][d + 1:]))
+            else:
+                alts.append(esc(ch) + lead + build(rest[i:j], d + 1))
+            i = j
         body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return "(?:" + body + ")?" if "" in node else body
+        return "(?:" + body + ")?" if terminal else body
 
-    return build(trie)
+    return build(sorted({w.lower() for w in words} if ignorecase else words), 0, lead)
 
 
 def required_words(pattern: str, flags: int = 0) -> tuple[str, ...] | None:
@@ -293,7 +388,10 @@ def stem(word: str) -> str:
 _ABBREV = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Jr|Sr|St|Mt|vs|etc|No|Vol|Inc|Ltd|Co|approx|U\.S|U\.K)|\b[A-Z])\.$")
 
 
-_SENT_END = re.compile(r"[.!?]+[\"')\]]*(?=\s+|$)")
+# a match never starts inside a run of marks (it would end where the run's own match ends, or fail
+# as it does): the lookbehind only keeps a long run ("!!!!...") from being tried at each character
+# (the lookbehind tested after the first mark: the regex engine skips to the marks)
+_SENT_END = re.compile(r"[.!?](?<![.!?][.!?])[.!?]*[\"')\]]*(?=\s|$)")
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -496,8 +594,9 @@ def is_common(word: str) -> bool:
 def loose_key(name: str) -> str:
     """A spelling-insensitive key for a name: letters only, lower-case, common transliterations."""
     t = name.lower()
+    if t.isascii():     # nothing to transliterate or fold
+        return "".join(filter(str.isalpha, t))
     for a, b in (("\u00fe", "th"), ("\u00f0", "d"), ("\u00e6", "ae"), ("\u00f8", "o"), ("\u00df", "ss"),
                  ("\u0153", "oe"), ("\u00e5", "aa")):
         t = t.replace(a, b)
-    t = fold(t)
-    return "".join(c for c in t if c.isalpha())
+    return "".join(filter(str.isalpha, fold(t)))
