@@ -29,6 +29,11 @@ from .sections.base import Output
 SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+[\"”’')]*|$)")
 MIN_WORDS = 4
 
+RULES = {   # one per verdict other than "supported"
+    "judge.contradicted": "the judge finds a sentence contradicts the facts",
+    "judge.not_in_facts": "the judge finds a sentence is not in the facts",
+}
+
 
 class Verdict(Output):
     verdict: Literal["supported", "contradicted", "not_in_facts"]

@@ -18,13 +18,16 @@ import fnmatch
 import tomllib
 from pathlib import Path
 
+from .checks import RULES
+
 ACTIONS = ("reask", "flag", "fix")
 TABLES = ("policy",)
-# The rule families: the part of a rule id before the dot, as the checks, the judge and
-# the grounding pass raise them. A pattern matching none of them is a typo that would
-# silently change nothing.
-FAMILIES = ("numbers", "people", "quotes", "awards", "source", "roles", "spoilers", "structure", "page",
-            "consistency", "checker", "judge", "grounding")
+# The rule families: the part of a rule id before the dot, as the checks' RULES tables declare
+# them, and judge (judge.py's RULES; it imports the pipeline, which imports this module, so it is
+# named here and tests/test_rule_tables.py keeps the two in step). A pattern matching none of
+# them is a typo that would silently change nothing.
+JUDGE = "judge"
+FAMILIES = (*dict.fromkeys(rule.partition(".")[0] for rule in RULES), JUDGE)
 
 
 class PolicyError(ValueError):

@@ -9,26 +9,27 @@ from __future__ import annotations
 import gc
 
 from ..facts import Facts
+from . import awards, consistency, numbers, people, quotes, roles, run, source, spoilers, structure
+from .context import Ctx
 from .flags import Flag
+from .index import get_index
+from .page import parse_page
 
-__all__ = ["Flag", "check_page"]
+__all__ = ["FAMILIES", "Flag", "RULES", "check_page"]
+
+# The rule families are imported with the package: every command that imports it checks a
+# page (check, draft, status, review), and `authoring --help` imports none of it.
+# The families, each a module with check(ctx), run in this order: flags are raised, and
+# deduplicated, in it. roles and source are checked from people and awards.
+FAMILIES = (structure, people, quotes, awards, numbers, spoilers, consistency)
+# Every rule id the checker raises -> what it means: the RULES table of each module that raises
+# any, the figures first (the order a config's hints list the families in, policy.FAMILIES).
+RULES = {rule: meaning for module in (numbers, people, quotes, awards, source, roles, spoilers, structure,
+                                      consistency, run)
+         for rule, meaning in module.RULES.items()}
 
 # more specific rules win when two flag the same words
 _GENERAL = {"numbers.unsupported": 3, "numbers.year": 2, "people.unknown": 2, "quotes.unsourced": 1}
-
-
-_RULES: tuple | None = None   # (get_index, parse_page, Ctx, the rule families), imported on first use
-
-
-def _rules() -> tuple:
-    global _RULES
-    if _RULES is None:
-        from . import awards, consistency, numbers, people, quotes, spoilers, structure
-        from .context import Ctx
-        from .index import get_index
-        from .page import parse_page
-        _RULES = (get_index, parse_page, Ctx, (structure, people, quotes, awards, numbers, spoilers, consistency))
-    return _RULES
 
 
 GC_PAUSE = 100_000   # characters: a page this long is checked with the cyclic garbage collector paused
@@ -50,12 +51,11 @@ def check_page(facts: Facts, text: str) -> list[Flag]:
 
 
 def _check_page(facts: Facts, text: str) -> list[Flag]:
-    get_index, parse_page, Ctx, families = _RULES or _rules()
     idx = get_index(facts)
     page = parse_page(text, facts.title)
     _split_long_lines(page)
     ctx = Ctx(idx, page)
-    for family in families:
+    for family in FAMILIES:
         family.check(ctx)
     return _dedupe(ctx.raised)
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from .context import Ctx
 
+RULES = {"consistency.figure": "a figure two sections give differently (more than their rounding, or 10%, apart)"}
+
 
 def check(ctx: Ctx) -> None:
     by_field: dict[str, list] = {}

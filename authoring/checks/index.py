@@ -10,9 +10,10 @@ import weakref
 from dataclasses import dataclass, field
 
 from ..facts import Facts
-from .text import (DIGITS, HONORIFICS, MULTIPLIERS, NUMWORDS, ORDINALS, STOP_CAPS,
-                   WORD_RE, bounded, bounded_alt, fold, literal_alt, loose_key, norm_words, num_value, stem,
-                   trie_alt)
+from .names import Person, name_variants, role_families, short_aliases
+from .patterns import bounded, bounded_alt, literal_alt, trie_alt
+from .text import (DIGITS, MULTIPLIERS, NUMWORDS, ORDINALS, STOP_CAPS, WORD_RE, fold, loose_key, norm_words, num_value,
+                   stem)
 
 # ---------------------------------------------------------------- award bodies
 
@@ -53,100 +54,6 @@ def body_key(name: str) -> str:
         if rx.match(name):
             return key
     return norm_words(name)
-
-
-ROLE_FAMILIES = ("director", "writer", "composer", "designer", "editor", "cinematographer", "producer")
-
-
-def role_families(role: str) -> set[str]:
-    r = role.lower()
-    fams = set()
-    if "photograph" in r or "cinematograph" in r or r.strip() in ("dop", "dp"):
-        fams.add("cinematographer")
-    elif "art direct" in r:
-        fams.add("designer")
-    elif "direct" in r and not any(w in r for w in ("casting", "music", "assistant", "second unit")):
-        fams.add("director")
-    if "compos" in r or "music" in r or "score" in r:
-        fams.add("composer")
-    if "design" in r:
-        fams.add("designer")
-    if "edit" in r:
-        fams.add("editor")
-    if "produc" in r:
-        fams.add("producer")
-    if "writ" in r or "screenplay" in r or "script" in r:
-        fams.add("writer")
-    if not fams:
-        fams.add(norm_words(role))
-    return fams
-
-
-# ---------------------------------------------------------------- people
-
-@dataclass
-class Person:
-    id: int
-    name: str
-    kinds: set[str] = field(default_factory=set)      # actor character director writer crew critic author recipient artist
-    families: set[str] = field(default_factory=set)   # director writer composer designer ... actor critic author
-    cast: set[int] = field(default_factory=set)       # cast entries this person is the actor or character of
-    outlets: set[str] = field(default_factory=set)    # normalised outlets, for critics
-    roles: list[str] = field(default_factory=list)    # as written in the facts, for messages
-
-    @property
-    def is_real(self) -> bool:
-        return bool(self.kinds - {"character"})
-
-    @property
-    def only_character(self) -> bool:
-        return self.kinds == {"character"}
-
-
-_PARTICLES = {"de", "del", "della", "der", "den", "van", "von", "da", "di", "du", "la", "le", "st", "bin", "al", "ten", "ter", "dos", "das"}
-_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
-
-
-def _name_variants(name: str) -> set[str]:
-    """Ways a page may write the same full name: initials spaced or not."""
-    out = {name}
-    toks = name.split()
-    if any(re.fullmatch(r"[A-Z]\.?", t) for t in toks):
-        initials = []
-        rest = []
-        for t in toks:
-            if re.fullmatch(r"[A-Z]\.?", t) and not rest:
-                initials.append(t.rstrip("."))
-            else:
-                rest.append(t)
-        if initials and rest:
-            tail = " ".join(rest)
-            out |= {" ".join(i + "." for i in initials) + " " + tail,
-                    "".join(i + "." for i in initials) + " " + tail,
-                    "".join(initials) + " " + tail,
-                    " ".join(initials) + " " + tail}
-    return out
-
-
-def _short_aliases(name: str) -> set[str]:
-    """Surname and given name of a multi-word name ("Cage", "Nicolas")."""
-    toks = [t for t in name.split() if t.lower().rstrip(".") not in _SUFFIXES]
-    toks = [t for t in toks if t.lower().rstrip(".") not in HONORIFICS] or toks
-    if len(toks) < 2:
-        return set(toks) if toks and len(name.split()) > len(toks) else set()
-    out = set()
-    # surname: from the first particle, or the last token
-    for i, t in enumerate(toks[1:], 1):
-        if t.lower() in _PARTICLES:
-            out.add(" ".join(toks[i:]))
-            out.add(" ".join(toks[i:])[0].upper() + " ".join(toks[i:])[1:])
-            break
-    else:
-        out.add(toks[-1])
-    first = toks[0]
-    if not re.fullmatch(r"[A-Z]\.?", first):
-        out.add(first)
-    return {a for a in out if len(a) >= 2 and not re.fullmatch(r"[A-Z]\.?", a)}
 
 
 # ---------------------------------------------------------------- numbers in text
@@ -352,7 +259,7 @@ def build_index(f: Facts) -> FactsIndex:
     alias_ids: dict[str, set[int]] = {}
     full_aliases: set[str] = set()
     for p in people:
-        for v in _name_variants(fold(p.name).strip()):
+        for v in name_variants(fold(p.name).strip()):
             alias_ids.setdefault(v, set()).add(p.id)
             full_aliases.add(v)
     for p in people:
@@ -362,7 +269,7 @@ def build_index(f: Facts) -> FactsIndex:
             plain = re.sub(r"\s*[\"'][^\"']*[\"']\s*", " ", fold(p.name)).strip()
             alias_ids.setdefault(plain, set()).add(p.id)
             full_aliases.add(plain)
-        for a in _short_aliases(re.sub(r"\s*[\"'][^\"']*[\"']\s*", " ", fold(p.name)).strip()):
+        for a in short_aliases(re.sub(r"\s*[\"'][^\"']*[\"']\s*", " ", fold(p.name)).strip()):
             if a in full_aliases and p.id not in alias_ids.get(a, ()):
                 continue  # a full name of someone else wins
             if a.lower() in STOP_CAPS:

@@ -10,6 +10,14 @@ from .context import Ctx, Quoted
 from .index import QuoteSource, quote_norm
 from .page import Line
 
+RULES = {
+    "quotes.review_summary": "a review summary in quotation marks: the facts hold a paraphrase, never a quote",
+    "quotes.not_verbatim": "a quote close to a line or excerpt in the facts but not verbatim",
+    "quotes.not_a_quote": "words from the facts quoted that are no line from the film or review excerpt",
+    "quotes.unsourced": "words in quotation marks that no line or excerpt in the facts says",
+    "quotes.speaker": "a quote given to someone other than its speaker in the facts",
+}
+
 RE_SAY_BEFORE = re.compile(
     r"^\s*(?:'s)?\s*(?:\([^)]*\))?\s*(?:[:\-]|,)?\s*(?:(?:says|said|tells|told|asks|asked|replies|replied|writes|wrote|"
     r"called it|calls it|calls the film|called the film|declares|declared|adds|added|notes|noted|puts it|yells|shouts|"

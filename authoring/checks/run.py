@@ -9,6 +9,8 @@ from pathlib import Path
 
 from .flags import Flag
 
+RULES = {"checker.internal_error": "the checker failed on the page: its flags are incomplete"}
+
 
 _FIX = "give a page's Markdown file, or a draft folder holding page.md"
 

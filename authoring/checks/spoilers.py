@@ -8,6 +8,8 @@ from .page import Line
 from .spans import Spans
 from .text import COMMON_STEMS, COMMON_WORDS, stem
 
+RULES = {"spoilers.ending": "what plot.ending holds, told outside the ending section"}
+
 # abstract nouns (acceptance, redemption, loneliness) are themes, not events: alone they give nothing away
 ABSTRACT = re.compile(r"(?:ance|ence|ness|ity|ship|dom|hood|ism|ment|tion|sion)$")
 # what happens at an end: one of these, when only the ending uses it, gives the ending away

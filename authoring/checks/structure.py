@@ -12,6 +12,26 @@ from .context import Ctx
 from .page import Section
 from .text import COMMON_WORDS, STOP_CAPS, norm_words, sentence_spans
 
+RULES = {   # every rule id this family raises -> what it means
+    "structure.no_facts": "a section whose facts are missing, which must be left out",
+    "structure.empty_section": "a section with no text",
+    "structure.empty_subsection": "a `### ` part with no text",
+    "structure.list_items": "a list section without `- ` items",
+    "structure.faq_question": "an FAQ answer without its question, or a question not ending with '?'",
+    "structure.faq_answer": "an FAQ question with no answer",
+    "structure.badly_explained_sentences": "a badly explained plot longer than one sentence",
+    "structure.badly_explained_names": "a badly explained plot that names someone, or the title's proper names",
+    **{f"structure.{s.id}_parts": f"a {s.id} with too few or too many `### ` parts"
+       for s in DECLARED.values() if s.parts},
+    "page.empty": "the page holds nothing: no title line, no sections",
+    "page.title": "no `# Title (Year)` line, or a title the facts do not hold",
+    "page.unknown_heading": "a `## ` heading that names no known section",
+    "page.duplicate_section": "a section given twice",
+    "page.section_order": "sections out of the page order of the spec",
+    "page.unclosed_fence": "a code fence never closed: every line after it is code",
+}
+
+
 def check(ctx: Ctx) -> None:
     page = ctx.page
     if page.title_line is None:
