@@ -1,32 +1,14 @@
 """Editor workflows: regen one section, hand edits survive, stale sections, review, status, locks."""
 import json
-import shutil
 import threading
 import time
 
 import pytest
-from typer.testing import CliRunner
 
-from authoring.cli import app
 from authoring.chunks import replace_sections, split_page
 from authoring.files import LockError, locked
-from tests.conftest import EXAMPLE
+from tests.conftest import cli
 from tests.fake_openai import json_content
-
-SLUG = "leaving-las-vegas-1995"
-
-
-def cli(*args):
-    return CliRunner().invoke(app, [str(a) for a in args])
-
-
-@pytest.fixture
-def drafted(model_env, tmp_path):
-    seed = tmp_path / "seed.yaml"
-    shutil.copy(EXAMPLE, seed)
-    result = cli("draft", seed, "--out", tmp_path / "out")
-    assert result.exit_code == 0, result.output
-    return tmp_path / "out" / SLUG, seed
 
 
 def chunks(page):

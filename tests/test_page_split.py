@@ -2,38 +2,23 @@
 headings, headings inside code fences and the editor's text outside the known
 sections are never replaced silently, and every flag on a page can be decided."""
 import json
-import shutil
 
 import pytest
-from typer.testing import CliRunner
 
 from authoring.checks.page import parse_page
-from authoring.cli import app
 from authoring.chunks import split_page
-from tests.conftest import EXAMPLE
+from tests.conftest import FAQ_REPLY, cli
 from tests.fake_openai import json_content
 
-SLUG = "leaving-las-vegas-1995"
 TITLE = "Leaving Las Vegas"
-FAQ_REPLY = {"entries": [
-    {"question": "Who directed it?", "answer": "Mike Figgis directed it."},
-    {"question": "Where is it set?", "answer": "It is set in Las Vegas."},
-    {"question": "Is it based on a book?", "answer": "Yes, a novel by John O'Brien."}]}
-
-
-def cli(*args):
-    return CliRunner().invoke(app, [str(a) for a in args])
 
 
 @pytest.fixture
-def drafted(model_env, tmp_path):
-    seed = tmp_path / "seed.yaml"
-    shutil.copy(EXAMPLE, seed)
-    result = cli("draft", seed, "--out", tmp_path / "out")
-    assert result.exit_code == 0, result.output
+def drafted(drafted, model_env):
+    """The example drafted, with the fake server answering the FAQ with FAQ_REPLY from then on."""
     model_env.handler = lambda body: json_content(FAQ_REPLY) \
         if body["response_format"]["json_schema"]["name"] == "faq" else None
-    return tmp_path / "out" / SLUG, seed
+    return drafted
 
 
 def states(folder):

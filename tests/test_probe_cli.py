@@ -2,7 +2,6 @@
 markup), bad input exiting 2, SIGTERM unwinding every command, repeated review options."""
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -13,28 +12,14 @@ import pytest
 from typer.testing import CliRunner
 
 from authoring.cli import app
-from tests.conftest import EXAMPLE, ROOT, SECRET
+from tests.conftest import EXAMPLE, ROOT, SECRET, SLUG, cli
 from tests.fake_openai import FakeOpenAI, json_content
 
-SLUG = "leaving-las-vegas-1995"
 MARKUP = "Leaving [/red] Vegas [bold]x[/bold]"
-
-
-def cli(*args):
-    return CliRunner().invoke(app, [str(a) for a in args])
 
 
 def flat(text: str) -> str:
     return " ".join(text.split())
-
-
-@pytest.fixture
-def drafted(model_env, tmp_path):
-    seed = tmp_path / "seed.yaml"
-    shutil.copy(EXAMPLE, seed)
-    result = cli("draft", seed, "--out", tmp_path / "out")
-    assert result.exit_code == 0, result.output
-    return tmp_path / "out" / SLUG, seed
 
 
 def _flag_ids(folder: Path) -> list[str]:

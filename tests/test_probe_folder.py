@@ -7,31 +7,10 @@ import shutil
 import stat
 import threading
 
-import pytest
-from typer.testing import CliRunner
 
-from authoring.cli import app
 from authoring.chunks import split_page
-from tests.conftest import EXAMPLE
+from tests.conftest import FAQ_REPLY, cli
 from tests.fake_openai import default_reply, json_content
-
-SLUG = "leaving-las-vegas-1995"
-FAQ = {"entries": [{"question": "Who directed it?", "answer": "Mike Figgis directed it."},
-                   {"question": "Where is it set?", "answer": "It is set in Las Vegas."},
-                   {"question": "Is it based on a book?", "answer": "Yes, a novel by John O'Brien."}]}
-
-
-def cli(*args):
-    return CliRunner().invoke(app, [str(a) for a in args])
-
-
-@pytest.fixture
-def drafted(model_env, tmp_path):
-    seed = tmp_path / "seed.yaml"
-    shutil.copy(EXAMPLE, seed)
-    result = cli("draft", seed, "--out", tmp_path / "out")
-    assert result.exit_code == 0, result.output
-    return tmp_path / "out" / SLUG, seed
 
 
 def status(folder):
@@ -57,14 +36,14 @@ def editing_while_asked(page, reply):
 def test_an_edit_saved_while_regen_waits_on_the_model_is_not_overwritten(drafted, model_env):
     folder, _ = drafted
     page = folder / "page.md"
-    model_env.handler = editing_while_asked(page, lambda body: json_content(FAQ))
+    model_env.handler = editing_while_asked(page, lambda body: json_content(FAQ_REPLY))
     result = cli("regen", folder, "faq")
     assert result.exit_code == 1 and "changed while the command ran" in result.output
     assert "(EDITOR)" in page.read_text() and "Who directed it?" not in page.read_text()
     kept = list((folder / "history").glob("unsaved-*.md"))  # the model's work is not lost either
     assert len(kept) == 1 and "## FAQ\n### Who directed it?" in kept[0].read_text()
     assert status(folder)["overview"] == "edited"
-    model_env.handler = lambda body: json_content(FAQ)
+    model_env.handler = lambda body: json_content(FAQ_REPLY)
     assert cli("regen", folder, "faq").exit_code == 0  # run again: both the edit and the new FAQ
     assert "(EDITOR)" in page.read_text() and "Who directed it?" in page.read_text()
 
@@ -117,7 +96,7 @@ def test_a_byte_order_mark_is_neither_a_missing_title_nor_an_edit(drafted, model
     result = cli("check", folder, "--json")
     assert "page.title" not in result.output, result.output
     assert not [s for s in status(folder).values() if "edited" in s]
-    model_env.handler = lambda body: json_content(FAQ)
+    model_env.handler = lambda body: json_content(FAQ_REPLY)
     assert cli("regen", folder, "faq").exit_code == 0
     assert page.read_bytes().startswith(b"\xef\xbb\xbf# Leaving Las Vegas (1995)\n")
     assert "Who directed it?" in page.read_text()
@@ -130,7 +109,7 @@ def test_a_crlf_page_is_not_edited_and_new_text_gets_crlf(drafted, model_env):
     page = folder / "page.md"
     page.write_bytes(page.read_bytes().replace(b"\n", b"\r\n"))
     assert not [s for s in status(folder).values() if "edited" in s]
-    model_env.handler = lambda body: json_content(FAQ)
+    model_env.handler = lambda body: json_content(FAQ_REPLY)
     assert cli("regen", folder, "faq").exit_code == 0
     data = page.read_bytes()
     assert b"Who directed it?" in data and data.count(b"\n") == data.count(b"\r\n")
@@ -149,7 +128,7 @@ def test_regen_writes_through_a_page_md_link(drafted, model_env, tmp_path):
     target.parent.mkdir()
     shutil.move(folder / "page.md", target)
     (folder / "page.md").symlink_to(target)
-    model_env.handler = lambda body: json_content(FAQ)
+    model_env.handler = lambda body: json_content(FAQ_REPLY)
     result = cli("regen", folder, "faq")
     assert result.exit_code == 0, result.output
     assert (folder / "page.md").is_symlink() and "Who directed it?" in target.read_text()
@@ -186,7 +165,7 @@ def test_a_read_only_page_md_keeps_its_mode(drafted, model_env):
     folder, _ = drafted
     page = folder / "page.md"
     page.chmod(0o444)
-    model_env.handler = lambda body: json_content(FAQ)
+    model_env.handler = lambda body: json_content(FAQ_REPLY)
     result = cli("regen", folder, "faq")
     assert result.exit_code == 0, result.output
     assert "Who directed it?" in page.read_text()
