@@ -76,6 +76,9 @@ class Generator:
 
     async def _ask(self, section: Section, messages: list[dict], schema: dict, result: Result,
                    asked: list[str] | None = None) -> Reply:
+        if self.cache.root is None:  # no cache (--no-cache): no key to file the reply under
+            async with self.limit:
+                return await self.client.complete(section.id, messages, schema, max_tokens(section, self.settings))
         key = request_key(self.settings, self.settings.backend.name, section, messages, schema)
         group = self.facts.slug_or_default
         if asked is not None:

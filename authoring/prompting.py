@@ -19,6 +19,7 @@ from jinja2.loaders import split_template_path
 
 from .facts import Facts
 from .sections import SECTIONS, Section
+from .sections.base import plain_schema
 
 PROMPTS_ENV = "AUTHORING_PROMPTS"
 
@@ -109,7 +110,7 @@ def template_hash(section_id: str) -> str:
     h = hashlib.sha256()
     for name in (f"{section_id}.md.j2", "_base.md.j2"):
         h.update(_find(name, override)[0])
-    h.update(json.dumps(SECTIONS[section_id].output.model_json_schema(), sort_keys=True).encode("utf-8"))
+    h.update(json.dumps(plain_schema(SECTIONS[section_id].output), sort_keys=True).encode("utf-8"))
     return h.hexdigest()[:16]
 
 

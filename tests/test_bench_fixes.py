@@ -65,3 +65,26 @@ def test_the_overall_deadline_still_cuts_a_dripping_body(fake):
     reply = asyncio.run(call())
     assert reply.fault and "no complete answer within 1s after 2 tries" in reply.problem
     assert time.perf_counter() - started < 5
+
+
+def test_the_request_body_is_what_the_sdks_create_would_send():
+    """ModelClient posts the body as built, skipping the SDK's typed transform of
+    create()'s arguments: that transform must change nothing in any body we build."""
+    from openai._utils import async_maybe_transform
+    from openai.types.chat.completion_create_params import CompletionCreateParamsNonStreaming
+
+    from authoring import prompting
+    from authoring.facts import load_facts
+    from authoring.llm.client import request
+    from authoring.sections import plan
+    from pathlib import Path
+
+    facts = load_facts(Path(__file__).resolve().parents[1] / "examples" / "leaving-las-vegas.yaml").facts
+    for mode in BACKENDS:
+        settings = Settings(base_url="http://127.0.0.1:1/v1", model="test-model", mode=mode)
+        for section in (s for s in plan(facts)[0] if s.output):
+            messages = prompting.messages(section, facts)
+            messages = messages + [{"role": "assistant", "content": "{}"}, {"role": "user", "content": "again"}]
+            body = request(settings, section.id, messages, settings.backend.schema(section.output, section.sizes(facts)))
+            sent = asyncio.run(async_maybe_transform(body, CompletionCreateParamsNonStreaming))
+            assert sent == body, (mode, section.id)

@@ -4,6 +4,7 @@ judged by the backend; the one place transient faults are retried."""
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import json
 import math
 import time
@@ -88,18 +89,38 @@ def retry_after(exc: BaseException | None, cap: float = 60.0) -> float:
     return min(cap, max(0.0, seconds))
 
 
-def completion(raw) -> ChatCompletion:
+# The last HTTP response of the running task, kept by the client's response hook:
+# a 200 that is not a completion is rare, and only then are its headers read
+_response: contextvars.ContextVar = contextvars.ContextVar("authoring_response")
+
+
+async def _keep_response(response) -> None:
+    _response.set(response)
+
+
+def completion(parsed) -> ChatCompletion:
     """The chat completion in a 200, or APIResponseValidationError (retried) when the
     body is something else: the SDK hands back a proxy's HTML page as a plain str."""
-    parsed = raw.parse()
     if isinstance(parsed, ChatCompletion) and isinstance(getattr(parsed, "choices", None), list):
         return parsed
+    response = _response.get()
     if isinstance(parsed, str):
-        kind = raw.headers.get("content-type", "").split(";")[0].strip() or "no content type"
+        kind = response.headers.get("content-type", "").split(";")[0].strip() or "no content type"
         message = f"the response was not JSON ({kind})"
     else:
         message = "the response was JSON but not a chat completion"
-    raise openai.APIResponseValidationError(raw.http_response, None, message=message)
+    raise openai.APIResponseValidationError(response, None, message=message)
+
+
+def _poster(client: openai.AsyncOpenAI):
+    """`chat.completions.create` for the bodies `request` builds, through the SDK's
+    documented way of making a request it has no typed method for (`client.post`): the
+    same client, auth, headers and aiohttp, without `create`'s typed transform of its
+    arguments, which walked the whole JSON schema on every call (about half the SDK's
+    CPU per call) and changes nothing in these plain JSON bodies (tests/test_bench_fixes.py)."""
+    async def create(**body):
+        return await client.post("/chat/completions", body=body, cast_to=ChatCompletion)
+    return create
 
 
 class ModelClient:
@@ -112,9 +133,12 @@ class ModelClient:
         # against httpx's 2.0 ms, whose pool scans every connection on each request
         self.client = openai.AsyncOpenAI(base_url=settings.base_url, api_key=settings.api_key or "not-needed",
                                          timeout=settings.timeout, max_retries=0,
-                                         http_client=openai.DefaultAioHttpClient(timeout=settings.timeout))
+                                         http_client=openai.DefaultAioHttpClient(
+                                             timeout=settings.timeout, event_hooks={"response": [_keep_response]}))
+        self._create = _poster(self.client)
         backoff = wait_exponential_jitter(multiplier=0.5, max=10)
         self._wait = lambda state: max(backoff(state), retry_after(state.outcome.exception()))
+        self._tokens_field = settings.tokens_field  # settings are frozen: read once, not matched per call
 
     async def close(self) -> None:
         await self.client.close()
@@ -124,17 +148,8 @@ class ModelClient:
         body = request(s, name, messages, schema, max_tokens)
         usage = Usage()
         started = time.perf_counter()
-        retrying = AsyncRetrying(retry=retry_if_exception(is_transient), wait=self._wait, reraise=True,
-                                 stop=stop_after_attempt(s.retries + 1) | stop_after_delay(s.retry_seconds))
         try:
-            async for attempt in retrying:
-                with attempt:
-                    usage.calls += 1
-                    # asyncio.timeout, not wait_for: on 3.11 wait_for runs the call in a task
-                    # of its own, a task and its callbacks more per call (bench/draft_bench.py)
-                    async with asyncio.timeout(s.timeout):
-                        raw = await self.client.chat.completions.with_raw_response.create(**body)
-                    response = completion(raw)
+            response = await self._call(body, usage)
         except Exception as exc:
             usage.retries = usage.calls - 1
             if is_transient(exc):
@@ -145,7 +160,21 @@ class ModelClient:
         finally:
             usage.seconds = time.perf_counter() - started
         usage.retries = usage.calls - 1
-        return self.backend.reply(response, usage, s.tokens_field, body[s.tokens_field])
+        return self.backend.reply(response, usage, self._tokens_field, body[self._tokens_field])
+
+    async def _call(self, body: dict, usage: Usage) -> ChatCompletion:
+        """The call, retried on a transient fault: exponential backoff with jitter, or the
+        wait the server asks for, whichever is longer; bounded in attempts and in time."""
+        s = self.settings
+        async for attempt in AsyncRetrying(retry=retry_if_exception(is_transient), wait=self._wait, reraise=True,
+                                           stop=stop_after_attempt(s.retries + 1) | stop_after_delay(s.retry_seconds)):
+            with attempt:
+                usage.calls += 1
+                # asyncio.timeout, not wait_for: on 3.11 wait_for runs the call in a task
+                # of its own, a task and its callbacks more per call (bench/draft_bench.py)
+                async with asyncio.timeout(s.timeout):
+                    parsed = await self._create(**body)
+                return completion(parsed)
 
     def describe(self, exc: openai.APIStatusError) -> str:
         hint = {400: "the server rejected the request (is the structured-output mode right? try --mode)",

@@ -96,9 +96,21 @@ def sized(schema: dict, sizes: dict[str, int]) -> dict:
 
 
 @functools.cache
+def plain_schema(output: type[Output]) -> dict:
+    """The output model's JSON schema, built once per model (building it costs more CPU
+    than the rest of a prompt). Shared: do not mutate."""
+    return output.model_json_schema()
+
+
+@functools.cache
 def _item_bounds(output: type[Output], prop: str) -> tuple[int, int]:
-    schema = output.model_json_schema()["properties"][prop]
+    schema = plain_schema(output)["properties"][prop]
     return schema["minItems"], schema["maxItems"]
+
+
+@functools.cache
+def _returns(output: type[Output]) -> str:
+    return f"Return {example(plain_schema(output))}"
 
 
 def example(schema: dict, defs: dict | None = None) -> str:
@@ -146,8 +158,7 @@ class Section:
     def shape(self, facts: Facts | None = None) -> str:
         """The JSON shape the prompt asks for, derived from the output model (and the
         facts, for lists with one item per fact), so that no prompt repeats it by hand."""
-        schema = self.output.model_json_schema()
-        text = f"Return {example(schema)}"
+        schema, text = plain_schema(self.output), _returns(self.output)
         for prop, n in self.sizes(facts).items():
             items = schema["properties"][prop]["items"]
             text += f" with exactly {n} {'strings' if items.get('type') == 'string' else 'items'}"
