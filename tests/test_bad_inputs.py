@@ -133,8 +133,11 @@ def test_a_chain_cut_by_a_fault_keeps_its_answered_attempts(model_env, tmp_path)
     calls = model_env.count("/v1/chat/completions")
     clean(cli("draft", EXAMPLE, "--out", out), 0)
     second = model_env.chat_requests[calls:]
-    assert [section_of(b) for b in second] == ["faq"]
-    assert second[0]["messages"][-2]["content"] == '{"entries": []}'  # attempt 1 came from the cache
+    asked = [section_of(b) for b in second]
+    # the 400 stops the whole draft: a section whose call was still in flight then is asked
+    # again (it was never answered); faq goes on from its answered attempt, not from scratch
+    assert asked.count("faq") == 1 and len(asked) == len(set(asked)), asked
+    assert second[asked.index("faq")]["messages"][-2]["content"] == '{"entries": []}'  # attempt 1 from the cache
 
 
 # ---------------------------------------------------------------- 6. line breaks in fact text
