@@ -82,3 +82,26 @@ def test_no_module_over_500_lines():
     long = {str(p.relative_to(PACKAGE.parent)): n for p in PACKAGE.rglob("*.py")
             if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
     assert not long, long
+
+
+# ARCHITECTURE.md's layers, lowest first: a module imports only from its own layer or lower ones
+LAYERS = [
+    {"files", "html", "cache"}, {"facts"}, {"sections"}, {"headings"}, {"chunks"}, {"checks"}, {"policy"},
+    {"llm"}, {"prompting"}, {"pipeline"}, {"decisions"}, {"folder"}, {"workflows"},
+    {"batch", "batch_api", "judge", "importer", "cells", "schemas"}, {"cli", "__main__"},
+]
+
+
+def _layer(module: str) -> int:
+    top = module.split(".")[1] if "." in module else ""
+    if not top:  # the package's own __init__
+        return -1
+    found = [i for i, names in enumerate(LAYERS) if top in names]
+    assert found, f"authoring.{top} is in no layer: add it to LAYERS here and to ARCHITECTURE.md"
+    return found[0]
+
+
+def test_imports_point_down_the_layers():
+    upward = [f"{a} -> {b}" for a, targets in graph().items() for b in targets
+              if _layer(b) > _layer(a)]
+    assert not upward, upward
