@@ -76,23 +76,21 @@ class Generator:
 
     async def _ask(self, section: Section, messages: list[dict], schema: dict, result: Result,
                    asked: list[str] | None = None) -> Reply:
-        if self.cache.root is None:  # no cache (--no-cache): no key to file the reply under
-            async with self.limit:
-                return await self.client.complete(section.id, messages, schema, max_tokens(section, self.settings))
-        key = request_key(self.settings, self.settings.backend.name, section, messages, schema)
-        group = self.facts.slug_or_default
-        if asked is not None:
-            asked.append(key)
-        hit = self.cache.get(key, group)
-        if hit is not None:
-            result.cached += 1
-            return Reply(hit["text"], Usage())
+        key = None
+        if self.cache.root is not None:  # no cache (--no-cache): no key to file the reply under
+            key = request_key(self.settings, self.settings.backend.name, section, messages, schema)
+            if asked is not None:
+                asked.append(key)
+            hit = self.cache.get(key, self.facts.slug_or_default)
+            if hit is not None:
+                result.cached += 1
+                return Reply(hit["text"], Usage())
         async with self.limit:
             reply = await self.client.complete(section.id, messages, schema, max_tokens(section, self.settings))
-        if reply.problem is None:
+        if key is not None and reply.problem is None:
             self.cache.put(key, {"text": reply.text, "usage": {"prompt_tokens": reply.usage.prompt_tokens,
                                                                "completion_tokens": reply.usage.completion_tokens}},
-                           group)
+                           self.facts.slug_or_default)
         return reply
 
     def _judge(self, section: Section, out) -> tuple[str, dict, list[dict]]:

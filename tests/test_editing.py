@@ -7,7 +7,7 @@ import pytest
 
 from authoring.chunks import replace_sections, split_page
 from authoring.files import LockError, locked
-from tests.conftest import cli
+from tests.conftest import FAQ_REPLY, cli
 from tests.fake_openai import json_content
 
 
@@ -22,10 +22,7 @@ def test_hand_edit_survives_regen_of_another_section(drafted, model_env):
     synopsis = chunks(before)["synopsis"]
     edited = before.replace(synopsis, synopsis.replace("### ", "### Edited: ", 1) + "An editor's own paragraph.\n\n")
     page.write_text(edited)
-    model_env.handler = lambda body: json_content({"entries": [
-        {"question": "Who directed it?", "answer": "Mike Figgis directed it."},
-        {"question": "Where is it set?", "answer": "It is set in Las Vegas."},
-        {"question": "Is it based on a book?", "answer": "Yes, a novel by John O'Brien."}]})
+    model_env.handler = lambda body: json_content(FAQ_REPLY)
     result = cli("regen", folder, "faq")
     assert result.exit_code == 0, result.output
     after = page.read_text()
@@ -184,10 +181,7 @@ def test_regen_leaves_facts_made_sections_alone_unless_asked(drafted, model_env)
     seed.write_text(seed.read_text().replace("  budget: 3600000\n", "  budget: 4000000\n"))
     before = chunks(page.read_text())
     assert "$3.6M" in before["box_office"]
-    model_env.handler = lambda body: json_content({"entries": [
-        {"question": "Who directed it?", "answer": "Mike Figgis directed it."},
-        {"question": "Where is it set?", "answer": "It is set in Las Vegas."},
-        {"question": "Is it based on a book?", "answer": "Yes, a novel by John O'Brien."}]})
+    model_env.handler = lambda body: json_content(FAQ_REPLY)
     result = cli("regen", folder, "faq")
     assert result.exit_code == 0, result.output
     after = chunks(page.read_text())
